@@ -16,7 +16,7 @@ endif
 
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR) $(SANFLAGS) -MMD -MP \
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(SANFLAGS) -MMD -MP \
 	-I$(COMMON) $(shell pkg-config --cflags $(PKGS) libcrypto)
 override LDFLAGS += $(SANFLAGS)
 LDLIBS += $(COMMON)/$(BUILD)/libwscommon.a \
