@@ -1,0 +1,33 @@
+# The kit's entry points:
+#   make         build the contestants, the load client and the suite runner
+#   make test    install what is missing, build (also with sanitizers), run every test
+#   make suite   the main job: the small-scale suite on localhost, report in results/
+#   make fuzz    run every fuzz target for FUZZ_SECONDS (default 60)
+BUILD_DIRS := competition client suite
+SANITIZED_DIRS := competition client
+
+all:
+	@for d in $(BUILD_DIRS); do $(MAKE) -C $$d || exit 1; done
+
+sanitized:
+	@for d in $(SANITIZED_DIRS); do $(MAKE) -C $$d SANITIZE=1 || exit 1; done
+
+test:
+	./install
+	$(MAKE) all
+	$(MAKE) sanitized
+	$(MAKE) -C tests
+	tests/run
+
+suite:
+	./install
+	$(MAKE) all
+	./runsuite --supervise ini/small-scale.ini
+
+fuzz:
+	$(MAKE) -C tests fuzz
+
+clean:
+	@for d in $(BUILD_DIRS) tests; do $(MAKE) -C $$d clean || exit 1; done
+
+.PHONY: all sanitized test suite fuzz clean
