@@ -1,0 +1,20 @@
+/* The suite's side of a run database: is it complete, remove it, and add
+ * meta rows (the client owns the schema; see client/README.md). */
+#ifndef SUITE_DB_H
+#define SUITE_DB_H
+
+#include "kv.h"
+
+#include <stddef.h>
+
+/* 1: meta says complete=1; 0: missing or incomplete; -1: error in err. */
+int db_is_complete(const char *path, char *err, size_t errlen);
+
+/* Removes the database and its -wal/-shm/-journal files. 0 or -1. */
+int db_remove(const char *path, char *err, size_t errlen);
+
+/* INSERT OR REPLACE each row into meta(key, value), creating the file and
+ * table when missing. 0 or -1. */
+int db_meta_write(const char *path, const struct kv_list *rows, char *err, size_t errlen);
+
+#endif
