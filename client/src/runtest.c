@@ -1,0 +1,544 @@
+/* ./runtest: starts the workers, then records what they report. The parent
+ * never touches a connection: it reads event records from the workers'
+ * pipes, stores them, and once a second writes a sample, commits and
+ * prints a progress line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "clock.h"
+#include "db.h"
+#include "opts.h"
+#include "recorder.h"
+#include "sampler.h"
+#include "stats.h"
+#include "worker.h"
+
+#define TOOL_VERSION "c10k-client 1.0"
+#define MAX_WORKERS 256
+#define MAX_REASONS 64
+#define START_MARGIN_US 200000   /* workers set up before t0 */
+
+struct reason_count {
+    char name[EVENT_TEXT_MAX];
+    uint64_t n;
+};
+
+struct parent {
+    struct run_opts o;
+    struct db db;
+    bool db_failed;
+    uint64_t t0;
+    unsigned nw;
+    pid_t pids[MAX_WORKERS];
+    struct recorder_reader *readers;
+    int64_t last_cpu[MAX_WORKERS + 1];
+    uint64_t last_tick_us;
+    double server_cpu_base;
+
+    uint64_t started, opened, connected, sent, recv, timeouts, others, stalls;
+    unsigned workers_done;
+    struct reason_count reasons[MAX_REASONS];
+    unsigned n_reasons;
+    uint64_t sec_sent, sec_recv;
+    struct stats_vec lat, lag;
+    int64_t last_p50, last_p99;
+    bool client_bound;
+    char bound_reason[160];
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted++;
+}
+
+static void count_reason(struct parent *p, const char *reason)
+{
+    for (unsigned i = 0; i < p->n_reasons; i++)
+        if (strcmp(p->reasons[i].name, reason) == 0) {
+            p->reasons[i].n++;
+            return;
+        }
+    unsigned i = p->n_reasons < MAX_REASONS ? p->n_reasons++ : MAX_REASONS - 1;
+    if (i == MAX_REASONS - 1)
+        snprintf(p->reasons[i].name, sizeof p->reasons[i].name, "other");
+    else
+        snprintf(p->reasons[i].name, sizeof p->reasons[i].name, "%s", reason);
+    p->reasons[i].n++;
+}
+
+static bool is_timeout(const char *reason)
+{
+    return strcmp(reason, "connection_timeout") == 0 ||
+           strcmp(reason, "handshake_timeout") == 0;
+}
+
+static void on_record(void *ctx, const struct event_record *e)
+{
+    struct parent *p = ctx;
+    struct event_record r = *e;
+    r.text[EVENT_TEXT_MAX - 1] = '\0';   /* records come from our workers, but still */
+
+    switch (r.type) {
+    case EVENT_WS_INIT:
+        p->started++;
+        stats_vec_push(&p->lag, r.data);
+        break;
+    case EVENT_WS_ONOPEN:
+        p->opened++;
+        p->connected++;
+        break;
+    case EVENT_MESSAGE_SEND:
+        p->sent++;
+        p->sec_sent++;
+        stats_vec_push(&p->lag, r.data);
+        break;
+    case EVENT_MESSAGE_RECV:
+        p->recv++;
+        p->sec_recv++;
+        stats_vec_push(&p->lat, r.data);
+        break;
+    case EVENT_EXIT:
+        if (r.data2)
+            p->connected--;
+        count_reason(p, r.text);
+        if (is_timeout(r.text))
+            p->timeouts++;
+        else if (strcmp(r.text, "run_end") != 0)
+            p->others++;
+        break;
+    case EVENT_WORKER_DONE:
+        p->workers_done++;
+        p->stalls += (uint64_t)r.key;
+        return;
+    default:
+        return;
+    }
+    if (!p->db_failed && db_event(&p->db, &r) < 0)
+        p->db_failed = true;
+}
+
+static void exits_json(const struct parent *p, char *out, size_t len)
+{
+    size_t n = (size_t)snprintf(out, len, "{");
+    for (unsigned i = 0; i < p->n_reasons && n < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s\"%s\":%llu", i ? "," : "",
+                              p->reasons[i].name, (unsigned long long)p->reasons[i].n);
+    if (n < len)
+        snprintf(out + n, len - n, "}");
+}
+
+static void progress(const struct parent *p, double elapsed, bool final)
+{
+    if (p->o.quiet)
+        return;
+    bool tty = isatty(2);
+    char p50[32] = "-", p99[32] = "-";
+    if (p->last_p50 >= 0) {
+        snprintf(p50, sizeof p50, "%.2fms", p->last_p50 / 1000.0);
+        snprintf(p99, sizeof p99, "%.2fms", p->last_p99 / 1000.0);
+    }
+    fprintf(stderr, "%s[%5.0f/%.0fs] started %llu connected %llu sent %llu recv %llu "
+            "p50 %s p99 %s timeouts %llu other exits %llu%s",
+            tty ? "\r" : "", elapsed, p->o.seconds,
+            (unsigned long long)p->started, (unsigned long long)p->connected,
+            (unsigned long long)p->sent, (unsigned long long)p->recv, p50, p99,
+            (unsigned long long)p->timeouts, (unsigned long long)p->others,
+            tty ? (final ? "\033[K\n" : "\033[K") : "\n");
+}
+
+/* Closes the second that ends now: one samples row, a commit. */
+static void tick(struct parent *p, long second, bool final)
+{
+    uint64_t now = clock_mono_us();
+    double dt = (double)(now - p->last_tick_us) / 1e6;
+    if (dt <= 0)
+        dt = 1e-6;
+    p->last_tick_us = now;
+
+    struct db_sample s = {.second = second};
+    char exits[2048];
+    exits_json(p, exits, sizeof exits);
+    s.exits_json = exits;
+    s.started = (long long)p->started;
+    s.connected = (long long)p->connected;
+    s.sent = (long long)p->sec_sent;
+    s.recv = (long long)p->sec_recv;
+    s.exits_timeout = (long long)p->timeouts;
+    s.exits_other = (long long)p->others;
+
+    struct stats_summary lat, lag;
+    stats_summarize(p->lat.v, p->lat.n, &lat);
+    stats_summarize(p->lag.v, p->lag.n, &lag);
+    s.latency_p50_us = lat.count ? lat.p50 : -1;
+    s.latency_p99_us = lat.count ? lat.p99 : -1;
+    s.latency_max_us = lat.count ? lat.max : -1;
+    s.lag_p99_us = lag.count ? lag.p99 : -1;
+    s.lag_max_us = lag.count ? lag.max : -1;
+    p->last_p50 = lat.count ? lat.p50 : -1;
+    p->last_p99 = lat.count ? lat.p99 : -1;
+
+    /* Our own cost: every worker and this process. */
+    s.client_rss_bytes = s.client_pss_bytes = 0;
+    for (unsigned i = 0; i <= p->nw; i++) {
+        pid_t pid = i < p->nw ? p->pids[i] : getpid();
+        int64_t cpu = sampler_cpu_ns(pid), rss, pss;
+        if (cpu >= 0 && p->last_cpu[i] >= 0) {
+            double share = (double)(cpu - p->last_cpu[i]) / 1e9 / dt;
+            s.client_cpu += share;
+            if (i < p->nw && share > s.client_worker_cpu_max)
+                s.client_worker_cpu_max = share;
+        }
+        if (cpu >= 0)
+            p->last_cpu[i] = cpu;
+        sampler_memory(pid, &rss, &pss);
+        if (rss > 0)
+            s.client_rss_bytes += rss;
+        if (pss > 0)
+            s.client_pss_bytes += pss;
+        if (pss > 0 && i < p->nw)
+            s.client_workers_pss_bytes += pss;
+    }
+    s.tcp_mem_pages = sampler_tcp_mem_pages();
+    sampler_listen_counters(&s.listen_overflows, &s.listen_drops);
+    s.server_pss_bytes = s.server_rss_bytes = -1;
+    s.server_cpu_seconds = -1;
+    if (p->o.server_pid) {
+        double cpu;
+        sampler_group(p->o.server_pid, &s.server_pss_bytes, &s.server_rss_bytes, &cpu);
+        if (cpu >= 0)
+            s.server_cpu_seconds = cpu - p->server_cpu_base;
+    }
+
+    /* A measurement the client could not keep up with says nothing about
+     * the server: mark it. The last, partial second of closing is skipped. */
+    if (!final && !p->client_bound) {
+        if (lag.count && (uint64_t)lag.p99 > p->o.lag_threshold_us) {
+            p->client_bound = true;
+            snprintf(p->bound_reason, sizeof p->bound_reason,
+                     "second %ld: scheduling lag p99 %lld us > %llu us", second,
+                     (long long)lag.p99, (unsigned long long)p->o.lag_threshold_us);
+        } else if (s.client_worker_cpu_max > p->o.cpu_threshold) {
+            p->client_bound = true;
+            snprintf(p->bound_reason, sizeof p->bound_reason,
+                     "second %ld: a worker used %.0f%% of a core", second,
+                     s.client_worker_cpu_max * 100);
+        }
+    }
+    p->lat.n = p->lag.n = 0;
+    p->sec_sent = p->sec_recv = 0;
+
+    if (!p->db_failed && (db_sample(&p->db, &s) < 0 || db_commit(&p->db) < 0 ||
+                          db_begin(&p->db) < 0))
+        p->db_failed = true;
+    progress(p, (double)second, final);
+}
+
+static void iso_time(char *out, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, len - n, ".%06ldZ", ts.tv_nsec / 1000);
+}
+
+static int write_start_meta(struct parent *p, const char *command)
+{
+    const struct run_opts *o = &p->o;
+    char buf[4096], t[64];
+    struct db *d = &p->db;
+    int r = 0;
+
+#define META(k, ...) do { snprintf(buf, sizeof buf, __VA_ARGS__); r |= db_meta(d, k, buf); } while (0)
+    r |= db_meta(d, "command", command);
+    size_t n;
+    r |= db_meta(d, "label", o->label);
+    r |= db_meta(d, "host", o->host);
+    META("port", "%u", o->port);
+    META("clients", "%u", o->clients);
+    META("seconds", "%g", o->seconds);
+    META("arrival_us", "%llu", (unsigned long long)o->arrival_us);
+    META("interval_ms", "%llu", (unsigned long long)o->interval_ms);
+    META("size", "%u", o->size);
+    META("connect_timeout_ms", "%llu", (unsigned long long)o->connect_timeout_ms);
+    META("handshake_timeout_ms", "%llu", (unsigned long long)o->handshake_timeout_ms);
+    META("drain_ms", "%llu", (unsigned long long)o->drain_ms);
+    META("close_wait_ms", "%llu", (unsigned long long)o->close_wait_ms);
+    r |= db_meta(d, "path", o->path);
+    META("workers", "%u", o->workers);
+    n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < o->n_bind && n < sizeof buf; i++) {
+        char a[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &o->bind[i], a, sizeof a);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "," : "", a);
+    }
+    r |= db_meta(d, "bind", buf);
+    META("port_range", "%u-%u", o->port_lo, o->port_hi);
+    META("server_pid", "%d", (int)o->server_pid);
+    META("saturate", "%u", o->saturate);
+    META("timer_grid_us", "%llu", (unsigned long long)o->timer_grid_us);
+    META("lag_threshold_us", "%llu", (unsigned long long)o->lag_threshold_us);
+    META("cpu_threshold", "%g", o->cpu_threshold);
+    iso_time(t, sizeof t);
+    r |= db_meta(d, "start_time", t);
+    r |= db_meta(d, "tool_version", TOOL_VERSION);
+    sampler_cpu_model(buf, sizeof buf);
+    r |= db_meta(d, "cpu_model", buf);
+    META("cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+    struct utsname u;
+    if (uname(&u) == 0)
+        META("kernel", "%s %s", u.sysname, u.release);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+        META("open_file_limit", "%llu", (unsigned long long)rl.rlim_max);
+    r |= db_meta(d, "complete", "0");
+    r |= db_meta(d, "client_bound", "0");
+#undef META
+    return r ? -1 : 0;
+}
+
+static int write_end_meta(struct parent *p, double seconds_run)
+{
+    char buf[64], t[64];
+    struct db *d = &p->db;
+    int r = 0;
+    iso_time(t, sizeof t);
+    r |= db_meta(d, "end_time", t);
+    snprintf(buf, sizeof buf, "%.6f", seconds_run);
+    r |= db_meta(d, "seconds_run", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)p->stalls);
+    r |= db_meta(d, "recorder_stalls", buf);
+    r |= db_meta(d, "interrupted", interrupted ? "1" : "0");
+    r |= db_meta(d, "client_bound", p->client_bound ? "1" : "0");
+    r |= db_meta(d, "client_bound_reason", p->bound_reason);
+    r |= db_meta(d, "complete", "1");
+    return r ? -1 : 0;
+}
+
+static int spawn_workers(struct parent *p)
+{
+    int fds[MAX_WORKERS][2];
+
+    p->readers = calloc(p->nw, sizeof *p->readers);
+    if (!p->readers) {
+        fprintf(stderr, "runtest: out of memory\n");
+        return -1;
+    }
+    for (unsigned i = 0; i < p->nw; i++) {
+        if (pipe2(fds[i], O_CLOEXEC) < 0) {
+            perror("runtest: pipe");
+            return -1;
+        }
+        /* A deep pipe absorbs the writer's commit pauses. */
+        (void)fcntl(fds[i][1], F_SETPIPE_SZ, 1 << 20);
+        if (fcntl(fds[i][0], F_SETFL, O_NONBLOCK) < 0 ||
+            fcntl(fds[i][1], F_SETFL, O_NONBLOCK) < 0) {
+            perror("runtest: fcntl");
+            return -1;
+        }
+        p->readers[i].fd = fds[i][0];
+    }
+    fflush(NULL);
+    pid_t self = getpid();
+    for (unsigned i = 0; i < p->nw; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("runtest: fork");
+            return -1;
+        }
+        if (pid == 0) {
+            for (unsigned j = 0; j < p->nw; j++) {
+                close(fds[j][0]);
+                if (j != i)
+                    close(fds[j][1]);
+            }
+            _exit(worker_main(&p->o, i, p->t0, fds[i][1], self));
+        }
+        p->pids[i] = pid;
+    }
+    for (unsigned i = 0; i < p->nw; i++)
+        close(fds[i][1]);
+    return 0;
+}
+
+static void signal_workers(struct parent *p, int sig)
+{
+    for (unsigned i = 0; i < p->nw; i++)
+        if (p->pids[i] > 0)
+            kill(p->pids[i], sig);
+}
+
+/* Reads worker pipes until every worker has closed its end. */
+static int collect(struct parent *p)
+{
+    struct pollfd pf[MAX_WORKERS];
+    long second = 0;
+    int sent_stop = 0;
+
+    p->last_tick_us = p->t0;
+    for (;;) {
+        if (interrupted > sent_stop) {
+            /* First Ctrl-C: the workers close their connections and report;
+             * a second one: they are killed. */
+            signal_workers(p, sent_stop == 0 ? SIGUSR1 : SIGKILL);
+            sent_stop = interrupted;
+        }
+        unsigned open = 0;
+        for (unsigned i = 0; i < p->nw; i++) {
+            pf[i].fd = p->readers[i].eof ? -1 : p->readers[i].fd;
+            pf[i].events = POLLIN;
+            open += !p->readers[i].eof;
+        }
+        if (!open)
+            break;
+        uint64_t now = clock_mono_us();
+        uint64_t next_tick = p->t0 + (uint64_t)(second + 1) * 1000000;
+        if (now >= next_tick) {
+            tick(p, ++second, false);
+            if (p->db_failed)
+                return -1;
+            continue;
+        }
+        int ms = (int)((next_tick - now + 999) / 1000);
+        int n = poll(pf, p->nw, ms);
+        if (n < 0 && errno != EINTR) {
+            perror("runtest: poll");
+            return -1;
+        }
+        for (unsigned i = 0; n > 0 && i < p->nw; i++) {
+            if (!pf[i].revents)
+                continue;
+            if (recorder_read(&p->readers[i], on_record, p) < 0) {
+                perror("runtest: reading a worker's events");
+                p->readers[i].eof = true;
+            }
+            if (p->db_failed)
+                return -1;
+        }
+    }
+    tick(p, second + 1, true);
+    return p->db_failed ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct parent p;
+    char err[512], command[4096];
+
+    /* getopt_long permutes argv: keep the command as it was typed */
+    size_t cn = 0;
+    command[0] = '\0';
+    for (int i = 0; i < argc && cn < sizeof command; i++)
+        cn += (size_t)snprintf(command + cn, sizeof command - cn, "%s%s", i ? " " : "", argv[i]);
+    int r = opts_parse(argc, argv, &p.o, err, sizeof err);
+    if (r == 1)
+        return 0;
+    if (r < 0) {
+        fprintf(stderr, "runtest: %s\n", err);
+        return 2;
+    }
+    p.nw = p.o.workers;
+    if (p.nw > MAX_WORKERS) {
+        fprintf(stderr, "runtest: at most %d workers\n", MAX_WORKERS);
+        return 2;
+    }
+    struct rlimit rl;
+    uint64_t per_worker = (p.o.clients + p.nw - 1) / p.nw;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+        per_worker + 64 > rl.rlim_max) {
+        fprintf(stderr, "runtest: %u clients over %u workers is %llu sockets per worker, "
+                "over the open-file limit %llu; use --workers %llu or more\n",
+                p.o.clients, p.nw, (unsigned long long)per_worker,
+                (unsigned long long)rl.rlim_max,
+                (unsigned long long)((p.o.clients + rl.rlim_max - 65) / (rl.rlim_max - 64)));
+        return 2;
+    }
+    uint64_t ports = (uint64_t)(p.o.port_hi - p.o.port_lo + 1) * (p.o.n_bind ? p.o.n_bind : 1);
+    if (p.o.clients > ports)
+        fprintf(stderr, "runtest: warning: %u clients but only %llu source ports "
+                "(port range x source addresses); use --bind with more addresses\n",
+                p.o.clients, (unsigned long long)ports);
+
+    if (db_create(&p.db, p.o.db_path) < 0) {
+        fprintf(stderr, "runtest: %s\n", p.db.err);
+        return 1;
+    }
+    if (db_begin(&p.db) < 0 || write_start_meta(&p, command) < 0 ||
+        db_commit(&p.db) < 0 || db_begin(&p.db) < 0) {
+        fprintf(stderr, "runtest: %s\n", p.db.err);
+        db_close(&p.db);
+        return 1;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    p.last_p50 = p.last_p99 = -1;
+    for (unsigned i = 0; i <= MAX_WORKERS; i++)
+        p.last_cpu[i] = -1;
+    if (p.o.server_pid) {
+        int64_t a, b;
+        sampler_group(p.o.server_pid, &a, &b, &p.server_cpu_base);
+    }
+    p.t0 = clock_mono_us() + START_MARGIN_US;
+    int status = 0;
+    if (spawn_workers(&p) < 0) {
+        signal_workers(&p, SIGKILL);
+        status = 1;
+    } else {
+        p.last_cpu[p.nw] = sampler_cpu_ns(getpid());
+        if (collect(&p) < 0) {
+            fprintf(stderr, "\nruntest: %s\n", p.db.err[0] ? p.db.err : "recording failed");
+            signal_workers(&p, SIGKILL);
+            status = 1;
+        }
+    }
+    unsigned failures = 0;
+    for (unsigned i = 0; i < p.nw; i++) {
+        int ws;
+        if (p.pids[i] <= 0)
+            continue;
+        while (waitpid(p.pids[i], &ws, 0) < 0 && errno == EINTR)
+            ;
+        if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+            failures++;
+    }
+    if (failures && status == 0) {
+        fprintf(stderr, "runtest: %u worker(s) failed; the run is incomplete\n", failures);
+        status = 1;
+    }
+    if (status == 0) {
+        double seconds_run = (double)(clock_mono_us() - p.t0) / 1e6;
+        if (write_end_meta(&p, seconds_run) < 0 || db_commit(&p.db) < 0 ||
+            db_finish(&p.db) < 0) {
+            fprintf(stderr, "runtest: %s\n", p.db.err);
+            status = 1;
+        }
+    } else {
+        /* Keep what was recorded: the database stays readable. */
+        sqlite3_exec(p.db.h, "COMMIT", NULL, NULL, NULL);
+    }
+    db_close(&p.db);
+    free(p.readers);
+    stats_vec_free(&p.lat);
+    stats_vec_free(&p.lag);
+    return status;
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# End to end against the reference echo server: verify, a short run whose
+# every message must come back, the readers' outputs, Ctrl-C/SIGTERM, and
+# bad input of every kind giving a clear error and a non-zero status.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+echo "test_runtest"
+PORT=8510
+start_server $PORT
+
+echo "  verify passes all 16 checks against a correct server"
+"$BUILD/verify" 127.0.0.1 $PORT >"$T/verify.out"
+check "verify exit status" eq "$?" 0
+check "verify ok lines" eq "$(grep -c '^ok ' "$T/verify.out")" 16
+
+echo "  3 s run, 50 clients: 150 messages sent, all echoed"
+"$BUILD/runtest" "$T/run.db" 3 127.0.0.1 $PORT 50 --arrival-us 2000 --label ref \
+    2>"$T/run.err"
+check "runtest exit status" eq "$?" 0
+check "one progress line per second (plain on a pipe), at least 3 + the final one" \
+    test "$(grep -c '^\[' "$T/run.err")" -ge 4
+"$BUILD/compile_stats" --json "$T/run.db" >"$T/run.json"
+check "compile_stats --json status" eq "$?" 0
+check "label" eq "$(json "$T/run.json" "j['label']")" ref
+check "clients" eq "$(json "$T/run.json" "j['clients']")" 50
+check "handshakes" eq "$(json "$T/run.json" "j['handshakes']")" 50
+# Client c sends at open_c + k s for every k with open_c + k s < 3 s: 150 when
+# every handshake is done within the first second, as it is on a sane machine.
+EXPECTED=$(sqlite3 "$T/run.db" "select sum((3000000 - timestamp + 999999) / 1000000) from events where type='ws_onopen'")
+check "messages_sent as scheduled" eq "$(json "$T/run.json" "j['messages_sent']")" "$EXPECTED"
+check "2 or 3 messages per client" test "$EXPECTED" -ge 100 -a "$EXPECTED" -le 150
+check "messages_recv" eq "$(json "$T/run.json" "j['messages_recv']")" "$EXPECTED"
+check "messages_lost" eq "$(json "$T/run.json" "j['messages_lost']")" 0
+check "exits" eq "$(json "$T/run.json" "j['exits']")" "{'run_end': 50}"
+check "crashes" eq "$(json "$T/run.json" "j['crashes']")" 0
+check "latency count" eq "$(json "$T/run.json" "j['message_latency_us']['count']")" "$EXPECTED"
+check "latency order" eq "$(json "$T/run.json" \
+    "(lambda s: s['min'] <= s['p50'] <= s['p90'] <= s['p99'] <= s['p999'] <= s['max'])(j['message_latency_us'])")" True
+check "actual latency <= scheduled latency" eq "$(json "$T/run.json" \
+    "j['message_latency_actual_us']['max'] <= j['message_latency_us']['max']")" True
+check "meta complete" eq "$(sqlite3 "$T/run.db" "select value from meta where key='complete'")" 1
+check "samples per second" test "$(sqlite3 "$T/run.db" "select count(*) from samples")" -ge 4
+check "samples add up to the events" eq \
+    "$(sqlite3 "$T/run.db" "select sum(sent)||' '||sum(recv) from samples")" "150 150"
+check "every echo pairs with its send" eq "$(sqlite3 "$T/run.db" \
+    "select count(*) from events r join events s on s.client_id=r.client_id and s.event_key=r.event_key
+     and s.type='message_send' where r.type='message_recv' and r.timestamp >= s.timestamp")" "$EXPECTED"
+check "single-file database at the end" test ! -e "$T/run.db-wal"
+
+echo "  readers: cat_stats, cat_stats --csv, compile_stats text and --csv"
+"$BUILD/cat_stats" --csv "$T/run.db" >"$T/events.csv"
+check "csv header" eq "$(head -1 "$T/events.csv")" "timestamp,type,client_id,event_key,event_data"
+check "csv rows" eq "$(($(wc -l <"$T/events.csv") - 1))" "$(sqlite3 "$T/run.db" "select count(*) from events")"
+check "csv exit row" eq "$(grep -c ',exit,[0-9]*,1,run_end$' "$T/events.csv")" 50
+check "cat_stats lines" eq "$("$BUILD/cat_stats" "$T/run.db" | wc -l)" "$(($(wc -l <"$T/events.csv") - 1))"
+"$BUILD/compile_stats" "$T/run.db" >"$T/run.txt"
+check "text output names every aggregate" eq "$(grep -cE '^(clients|handshakes|handshake_time|messages_sent|messages_recv|messages_lost|message_latency|message_latency_actual|connection_timeouts|crashes|bad_echoes|client_bound) ' "$T/run.txt")" 12
+"$BUILD/compile_stats" --csv "$T/csv" "$T/run.db"
+check "compile_stats --csv status" eq "$?" 0
+check "counts.csv" eq "$(grep '^messages_recv,' "$T/csv/counts.csv")" "messages_recv,$EXPECTED"
+check "message_latencies.csv" eq "$(wc -l <"$T/csv/message_latencies.csv")" $((EXPECTED + 1))
+check "handshake_times.csv" eq "$(head -1 "$T/csv/handshake_times.csv")" "timestamp,elapsed_us"
+
+echo "  SIGTERM: stops early, exits 0, database complete and marked interrupted"
+"$BUILD/runtest" "$T/term.db" 30 127.0.0.1 $PORT 20 --quiet &
+RT=$!
+sleep 2
+kill -TERM $RT
+START=$(date +%s)
+wait $RT
+check "exit status after SIGTERM" eq "$?" 0
+check "stopped within 5 s" test $(($(date +%s) - START)) -le 5
+check "interrupted" eq "$(sqlite3 "$T/term.db" "select value from meta where key='interrupted'")" 1
+check "complete" eq "$(sqlite3 "$T/term.db" "select value from meta where key='complete'")" 1
+check "integrity" eq "$(sqlite3 "$T/term.db" "pragma integrity_check")" ok
+check "all 20 exited run_end" eq "$(sqlite3 "$T/term.db" "select count(*) from events where type='exit' and event_data='run_end'")" 20
+
+echo "  nothing listening: exits 'refused', a valid database"
+"$BUILD/runtest" "$T/refused.db" 1 127.0.0.1 8519 3 --quiet
+check "refused run status" eq "$?" 0
+"$BUILD/compile_stats" --json "$T/refused.db" >"$T/refused.json"
+check "refused exits" eq "$(json "$T/refused.json" "j['exits']")" "{'refused': 3}"
+check "refused crashes" eq "$(json "$T/refused.json" "j['crashes']")" 3
+"$BUILD/verify" 127.0.0.1 8519 >"$T/vr.out"
+check "verify refused status" eq "$?" 1
+check "verify refused reason" grep -q "^FAIL connect 127.0.0.1:8519: connect: Connection refused" "$T/vr.out"
+
+echo "  bad input: clear message, non-zero status"
+expect_error() {  # STATUS PATTERN command...
+    st=$1 pat=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    r=$?
+    [ "$r" = "$st" ] || { echo "    '$*' exited $r, expected $st" >&2; return 1; }
+    grep -q -- "$pat" "$T/err" || { echo "    '$*' said: $(cat "$T/err")" >&2; return 1; }
+}
+check "size too small" expect_error 2 "--size: expected" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --size 10
+check "unknown option" expect_error 2 "unknown or incomplete option '--nope'" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --nope
+check "missing arguments" expect_error 2 "expected DB_PATH SECONDS HOST PORT CLIENTS" "$BUILD/runtest" "$T/x.db" 1
+check "bad seconds" expect_error 2 "SECONDS: expected" "$BUILD/runtest" "$T/x.db" abc 127.0.0.1 $PORT 1
+check "bad port" expect_error 2 "PORT: expected" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 70000 1
+check "bad host" expect_error 2 "HOST 'no.such.host.invalid'" "$BUILD/runtest" "$T/x.db" 1 no.such.host.invalid $PORT 1
+check "bad bind" expect_error 2 "--bind: expected" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --bind 127.0.0.9-127.0.0.2
+check "too many sockets per worker" expect_error 2 "use --workers" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 100000 --workers 2
+check "no database written for bad arguments" test ! -e "$T/x.db"
+check "existing run refused" expect_error 1 "already holds a run" "$BUILD/runtest" "$T/run.db" 1 127.0.0.1 $PORT 1
+echo "not a database at all, just some text that is long enough to matter....." >"$T/text.db"
+check "not a database (runtest)" expect_error 1 "file is not a database" "$BUILD/runtest" "$T/text.db" 1 127.0.0.1 $PORT 1
+check "not a database (compile_stats)" expect_error 1 "text.db" "$BUILD/compile_stats" "$T/text.db"
+check "missing database" expect_error 1 "no such file" "$BUILD/compile_stats" --json "$T/missing.db"
+check "cat_stats usage" expect_error 2 "usage: cat_stats" "$BUILD/cat_stats"
+check "compile_stats usage" expect_error 2 "usage: compile_stats" "$BUILD/compile_stats" --json
+check "verify usage" expect_error 2 "usage: verify" "$BUILD/verify" 127.0.0.1
+check "unwritable csv dir" expect_error 1 "compile_stats: /proc/nope" "$BUILD/compile_stats" --csv /proc/nope "$T/run.db"
+done_tests test_runtest
