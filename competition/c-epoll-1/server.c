@@ -6,6 +6,7 @@
 
 #include "loop.h"
 #include "ws_args.h"
+#include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_signal.h"
 #include "ws_workers.h"
@@ -41,6 +42,11 @@ int main(int argc, char **argv)
     getrlimit(RLIMIT_NOFILE, &rl);
     ws_log("start: %d worker(s), max message %zu, handshake timeout %d ms, open files %llu",
            a.workers, a.max_message, a.handshake_timeout_ms, (unsigned long long)rl.rlim_cur);
+    char err[WS_ERR_LEN];
+    if (ws_listen_check_free(a.host, a.port, err) < 0) {
+        ws_log("%s", err);
+        return 1;
+    }
     r = ws_workers_run(a.workers, loop_run, &a);
     ws_log("exit %d", r);
     return r;

@@ -178,5 +178,10 @@ int main(int argc, char **argv)
     if (r != 0)
         return r < 0 ? 2 : 0;
     ws_signal_ignore_pipe();
+    char err[WS_ERR_LEN];
+    if (ws_listen_check_free(args.host, args.port, err) < 0) {
+        ws_log("%s", err);
+        return 1;
+    }
     return ws_workers_run(args.workers, run_worker, &args);
 }

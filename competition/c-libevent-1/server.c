@@ -180,6 +180,11 @@ int main(int argc, char **argv)
     raise_nofile();
     ws_log("start: %d worker(s), max message %zu, handshake timeout %d ms", a.workers,
            a.max_message, a.handshake_timeout_ms);
+    char err[WS_ERR_LEN];
+    if (ws_listen_check_free(a.host, a.port, err) < 0) {
+        ws_log("%s", err);
+        return 1;
+    }
     r = ws_workers_run(a.workers, run_worker, &a);
     ws_log("exit %d", r);
     return r;

@@ -203,5 +203,10 @@ int main(int argc, char **argv)
     lws_set_log_level(LLL_ERR | LLL_WARN, main_log_emit);
     ws_log("%d worker(s), lws %s, max message %zu", a.workers,
            lws_get_library_version(), a.max_message);
+    char err[WS_ERR_LEN];
+    if (ws_listen_check_free(a.host, a.port, err) < 0) {
+        ws_log("%s", err);
+        return 1;
+    }
     return ws_workers_run(a.workers, main_worker, &a);
 }

@@ -63,6 +63,28 @@ int ws_listen(const char *host, int port, char err[WS_ERR_LEN])
     return fd;
 }
 
+int ws_listen_check_free(const char *host, int port, char err[WS_ERR_LEN])
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+        snprintf(err, WS_ERR_LEN, "'%s' is not an IPv4 address", host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, -1, "socket");
+    /* SO_REUSEADDR alone passes TIME_WAIT leftovers but not a listener. */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "%s:%d is taken (is another server running?)", host, port);
+        return fail(err, fd, what);
+    }
+    close(fd);
+    return 0;
+}
+
 int ws_accept_reserve(void)
 {
     if (reserve_fd < 0)

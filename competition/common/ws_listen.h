@@ -11,6 +11,11 @@
  * largest backlog the kernel allows. Returns the fd, or -1 with err set. */
 int ws_listen(const char *host, int port, char err[WS_ERR_LEN]);
 
+/* Fails (-1, err set) if something already listens on host:port. Call it
+ * once before forking workers: with SO_REUSEPORT a second server would
+ * otherwise bind beside the first and silently share its connections. */
+int ws_listen_check_free(const char *host, int port, char err[WS_ERR_LEN]);
+
 /* accept4() a non-blocking, close-on-exec socket with TCP_NODELAY set.
  * On EMFILE/ENFILE it sheds the pending connection through a reserved
  * descriptor so a level-triggered loop does not spin; returns -1 with errno
