@@ -14,6 +14,7 @@
 #include "echo.h"
 #include "handshake.h"
 #include "ws_args.h"
+#include "ws_main.h"
 #include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_signal.h"
@@ -172,16 +173,5 @@ static int run_worker(int index, void *arg)
 
 int main(int argc, char **argv)
 {
-    struct ws_args args;
-    ws_log_init(CONTESTANT_NAME);
-    int r = ws_args_parse(&args, CONTESTANT_NAME, DEFAULT_WORKERS, argc, argv);
-    if (r != 0)
-        return r < 0 ? 2 : 0;
-    ws_signal_ignore_pipe();
-    char err[WS_ERR_LEN];
-    if (ws_listen_check_free(args.host, args.port, err) < 0) {
-        ws_log("%s", err);
-        return 1;
-    }
-    return ws_workers_run(args.workers, run_worker, &args);
+    return ws_main(CONTESTANT_NAME, DEFAULT_WORKERS, NULL, argc, argv, run_worker);
 }

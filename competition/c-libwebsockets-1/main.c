@@ -7,6 +7,7 @@
 #include "echo.h"
 
 #include "ws_args.h"
+#include "ws_main.h"
 #include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_signal.h"
@@ -194,19 +195,8 @@ fail:
 
 int main(int argc, char **argv)
 {
-    struct ws_args a;
-    int r = ws_args_parse(&a, MAIN_NAME, MAIN_WORKERS, argc, argv);
-    if (r != 0)
-        return r < 0 ? 2 : 0;
-    ws_log_init(MAIN_NAME);
-    ws_signal_ignore_pipe();
     lws_set_log_level(LLL_ERR | LLL_WARN, main_log_emit);
-    ws_log("%d worker(s), lws %s, max message %zu", a.workers,
-           lws_get_library_version(), a.max_message);
-    char err[WS_ERR_LEN];
-    if (ws_listen_check_free(a.host, a.port, err) < 0) {
-        ws_log("%s", err);
-        return 1;
-    }
-    return ws_workers_run(a.workers, main_worker, &a);
+    char detail[64];
+    snprintf(detail, sizeof detail, "lws %s", lws_get_library_version());
+    return ws_main(MAIN_NAME, MAIN_WORKERS, detail, argc, argv, main_worker);
 }
