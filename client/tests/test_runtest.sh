@@ -8,10 +8,10 @@ echo "test_runtest"
 PORT=8510
 start_server $PORT
 
-echo "  verify passes all 16 checks against a correct server"
+echo "  verify passes all 18 checks against a correct server"
 "$BUILD/verify" 127.0.0.1 $PORT >"$T/verify.out"
 check "verify exit status" eq "$?" 0
-check "verify ok lines" eq "$(grep -c '^ok ' "$T/verify.out")" 16
+check "verify ok lines" eq "$(grep -c '^ok ' "$T/verify.out")" 18
 
 echo "  3 s run, 50 clients: 150 messages sent, all echoed"
 "$BUILD/runtest" "$T/run.db" 3 127.0.0.1 $PORT 50 --arrival-us 2000 --label ref \

@@ -73,7 +73,9 @@ static const char *const sysctls[][2] = {
     { "env.nr_open", "/proc/sys/fs/nr_open" },
 };
 
-static const char *const pkgs[] = { "sqlite3", "inih", "openssl" };
+static const char *const pkgs[] = {
+    "sqlite3", "inih", "openssl", "libwebsockets", "libuv", "libevent", "libh2o-evloop",
+};
 
 int env_collect(struct kv_list *env)
 {
