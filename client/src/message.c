@@ -65,7 +65,8 @@ void message_rx_init(struct message_rx *rx)
 static size_t fail(struct message_rx *rx, struct message_rx_out *out,
                    const char *kind, const char *what, size_t n)
 {
-    rx->failed = true;
+    rx->fail_kind = kind;
+    rx->fail_what = what;
     out->kind = MESSAGE_RX_ERROR;
     if (what) {
         int w = snprintf(out->reason, sizeof out->reason, "%s:%s", kind, what);
@@ -117,8 +118,8 @@ size_t message_rx_feed(struct message_rx *rx, uint32_t client,
     size_t i = 0;
 
     out->kind = MESSAGE_RX_NONE;
-    if (rx->failed)
-        return fail(rx, out, "bad_echo", NULL, n);
+    if (rx->fail_kind)
+        return fail(rx, out, rx->fail_kind, rx->fail_what, n);
     while (i < n) {
         if (!rx->in_frame) {
             size_t take = sizeof rx->hdr - rx->hdr_have;

@@ -49,7 +49,6 @@ struct message_rx {
     uint8_t hdr_have;
     bool in_frame;         /* header parsed, payload in progress */
     bool in_message;       /* a binary message began; continuations may follow */
-    bool failed;
     uint8_t opcode;        /* of the current frame */
     bool fin;
     uint8_t ctrl_len;
@@ -57,6 +56,8 @@ struct message_rx {
     uint64_t msg_off;      /* offset in the current message, across fragments */
     uint8_t head[MESSAGE_HEAD_LEN];
     uint8_t ctrl[WS_CONTROL_MAX_PAYLOAD];
+    /* The first error, repeated by every later call; static strings. */
+    const char *fail_kind, *fail_what;
 };
 
 enum message_rx_kind {

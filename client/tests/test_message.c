@@ -217,5 +217,17 @@ int main(void)
         tl += echo_frame(two + tl, &e0, 33, WS_OP_BINARY, true, 10, 33);
         CHECK(strcmp(reason_of(two, tl, 0, 33), "protocol_error:expected_continuation") == 0);
     }
+    {
+        /* After an error, later calls repeat that error, not another one. */
+        struct message_rx rx;
+        struct message_rx_out o;
+        message_rx_init(&rx);
+        uint8_t rsv[] = {0xC2, 0};
+        uint8_t good[64];
+        size_t gl = echo_frame(good, &e0, 33, WS_OP_BINARY, true, 0, 33);
+        CHECK(message_rx_feed(&rx, 7, 0, 33, rsv, 2, &o) == 2 && o.kind == MESSAGE_RX_ERROR);
+        CHECK(message_rx_feed(&rx, 7, 0, 33, good, gl, &o) == gl && o.kind == MESSAGE_RX_ERROR &&
+              strcmp(o.reason, "protocol_error:reserved_bits_set") == 0);
+    }
     return check_done("test_message");
 }
