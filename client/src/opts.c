@@ -32,7 +32,7 @@ void opts_usage(FILE *f)
 "  --server-pid PID        sample this server's process group memory and CPU\n"
 "  --saturate K            throughput mode: K messages in flight per client\n"
 "  --timer-grid-us N       wake for timers on an N us grid (default 0: exact)\n"
-"  --lag-threshold-us N    p99 send lag marking the run client_bound (default 5000)\n"
+"  --lag-threshold-us N    send-lag p99 that, in over 5%% of the seconds, marks the run client_bound (default 5000)\n"
 "  --quiet                 no progress line\n",
             MESSAGE_MIN_SIZE, MESSAGE_MAX_SIZE, OPTS_PER_WORKER_MAX);
 }

@@ -17,8 +17,8 @@ echo "  3 s run, 50 clients: 150 messages sent, all echoed"
 "$BUILD/runtest" "$T/run.db" 3 127.0.0.1 $PORT 50 --arrival-us 2000 --label ref \
     2>"$T/run.err"
 check "runtest exit status" eq "$?" 0
-check "one progress line per second (plain on a pipe), at least 3 + the final one" \
-    test "$(grep -c '^\[' "$T/run.err")" -ge 4
+check "one progress line per second (plain on a pipe), at least 2 + the final one" \
+    test "$(grep -c '^\[' "$T/run.err")" -ge 3
 "$BUILD/compile_stats" --json "$T/run.db" >"$T/run.json"
 check "compile_stats --json status" eq "$?" 0
 check "label" eq "$(json "$T/run.json" "j['label']")" ref
@@ -39,7 +39,7 @@ check "latency order" eq "$(json "$T/run.json" \
 check "actual latency <= scheduled latency" eq "$(json "$T/run.json" \
     "j['message_latency_actual_us']['max'] <= j['message_latency_us']['max']")" True
 check "meta complete" eq "$(sqlite3 "$T/run.db" "select value from meta where key='complete'")" 1
-check "samples per second" test "$(sqlite3 "$T/run.db" "select count(*) from samples")" -ge 4
+check "samples per second (a loaded machine may fold the last tick into the final one)" test "$(sqlite3 "$T/run.db" "select count(*) from samples")" -ge 3
 check "samples add up to the events" eq \
     "$(sqlite3 "$T/run.db" "select sum(sent)||' '||sum(recv) from samples")" "150 150"
 check "every echo pairs with its send" eq "$(sqlite3 "$T/run.db" \

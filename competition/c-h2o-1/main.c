@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 
 /* Connections taken per wake-up of the listener, so a flood of connects
  * cannot starve the connections already open. */
+#define RCVBUF_CAP (256 * 1024)
 #define ACCEPT_BATCH 64
 
 struct worker {
@@ -71,6 +73,12 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             }
             return;
         }
+        /* h2o reads a socket until the kernel has nothing left, and wslay
+         * queues the echo of all of it before we can stop reading. A capped
+         * receive buffer bounds what one read can bring in, so a client that
+         * sends without reading cannot pile up many MiB of echoes. */
+        int rcvbuf = RCVBUF_CAP;
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
         h2o_socket_t *sock = h2o_evloop_socket_create(w->loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
         h2o_accept(&w->accept_ctx, sock);
     }
