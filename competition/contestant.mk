@@ -7,18 +7,10 @@
 # with AddressSanitizer and UndefinedBehaviorSanitizer.
 COMMON := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))/common
 
-ifeq ($(SANITIZE),1)
-BUILD := build-asan
-SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-else
-BUILD := build
-endif
+include $(dir $(lastword $(MAKEFILE_LIST)))../flags.mk
 
-WERROR ?= -Werror
-CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(SANFLAGS) -MMD -MP \
+override CFLAGS += \
 	-I$(COMMON) $(shell pkg-config --cflags $(PKGS) libcrypto)
-override LDFLAGS += $(SANFLAGS)
 LDLIBS += $(COMMON)/$(BUILD)/libwscommon.a \
 	$(shell pkg-config --libs $(PKGS) libcrypto) $(LIBS)
 
