@@ -349,7 +349,7 @@ def charts(out, by_server):
     xtics = ('set xtics ("0%%" 1, "90%%" 10, "99%%" 100, "99.9%%" 1000, '
              '"99.99%%" 10000, "99.999%%" 100000, "max" 1000000)\nset xrange [1:1.5e6]\n')
     script = ["set terminal pngcairo size 900,540 font 'sans,10'\n", "set grid\n",
-              "set key top left\n"]
+              "set key outside right top\n"]
     drawn = []
 
     def plot(name, title, xlabel, ylabel, series, using, pre=""):
@@ -357,9 +357,11 @@ def charts(out, by_server):
             return
         script.append("set output '%s'\nset title %s\nset xlabel %s\nset ylabel %s\n%s"
                       % (name, gp_quote(title), gp_quote(xlabel), gp_quote(ylabel), pre))
-        script.append("plot " + ", ".join("%s using %s with lines lw 2 title %s"
-                                          % (gp_quote(p), using, gp_quote(s))
-                                          for p, s in series) + "\n")
+        # gnuplot has 8 colours: from the ninth series on, dashes tell them apart.
+        script.append("plot " + ", ".join("%s using %s with lines lw 2 lt %d dt %d title %s"
+                                          % (gp_quote(p), using, i % 8 + 1, i // 8 + 1,
+                                             gp_quote(s))
+                                          for i, (p, s) in enumerate(series)) + "\n")
         script.append("unset logscale\nset xtics autofreq\nset autoscale x\n")
         drawn.append((name, title))
 
