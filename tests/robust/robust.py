@@ -444,9 +444,9 @@ def abuse_sequence(a, rng, timeout):
 
 
 def check_abuse(a):
-    """The sequence runs three times. The first round fills whatever pools
-    and caches the server (or its library, or ASan's allocator) keeps, so
-    its growth is reported but not judged. RSS also moves by a few MiB as
+    """The sequence runs three times (more for a -N server). The first
+    round fills whatever pools and caches the server (or its library, or
+    ASan's allocator) keeps, so its growth is reported but not judged. RSS also moves by a few MiB as
     allocators return memory to the system and take it back, so one round's
     growth proves nothing: a leak grows RSS in every round, so the check
     fails when both later rounds grow it by more than TOLERANCE. A leak of
@@ -454,14 +454,18 @@ def check_abuse(a):
     TOLERANCE = 4 * MiB
     rng = random.Random(20261122)
     timeout = a.handshake_timeout_ms / 1000.0
+    # A -N server's workers each see 1/n of the connections, so each fills
+    # its own pools n times slower: one warm-up round per worker process.
+    pids = procstat.group_pids(a.pgid)
+    warmups = len(pids) - 1 if len(pids) > 1 else 1
     rss = [procstat.rss_bytes(a.pgid)]
-    for rnd in (1, 2, 3):
+    for rnd in range(1, warmups + 3):
         log("round %d (%s), server RSS %.1f MiB"
-            % (rnd, "warm-up" if rnd == 1 else "measured", procstat.mib(rss[-1])))
+            % (rnd, "warm-up" if rnd <= warmups else "measured", procstat.mib(rss[-1])))
         abuse_sequence(a, rng, timeout)
         time.sleep(1.0)
         rss.append(procstat.rss_bytes(a.pgid))
-    grown = [rss[2] - rss[1], rss[3] - rss[2]]
+    grown = [rss[-2] - rss[-3], rss[-1] - rss[-2]]
     log("server RSS: %s MiB before and after each round; growth in the measured "
         "rounds %.1f and %.1f MiB (tolerance %d MiB)"
         % (" -> ".join("%.1f" % procstat.mib(r) for r in rss),
