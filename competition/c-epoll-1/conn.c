@@ -46,6 +46,22 @@ static size_t grow_cap(size_t cap, size_t need)
     return c;
 }
 
+/* The next n bytes at the end of buf[0..*len), growing it as needed. */
+static uint8_t *append_room(uint8_t **buf, size_t *len, size_t *cap, size_t n)
+{
+    if (*len + n > *cap) {
+        size_t c = grow_cap(*cap, *len + n);
+        uint8_t *b = realloc(*buf, c);
+        if (!b)
+            return NULL;
+        *buf = b;
+        *cap = c;
+    }
+    uint8_t *d = *buf + *len;
+    *len += n;
+    return d;
+}
+
 /* Room for n more output bytes, wherever output goes now (conn.h). */
 static uint8_t *out_reserve(struct conn *c, struct conn_out *o, size_t n)
 {
@@ -55,29 +71,9 @@ static uint8_t *out_reserve(struct conn *c, struct conn_out *o, size_t n)
             c->out_len -= c->out_off;
             c->out_off = 0;
         }
-        if (c->out_len + n > c->out_cap) {
-            size_t cap = grow_cap(c->out_cap, c->out_len + n);
-            uint8_t *b = realloc(c->out, cap);
-            if (!b)
-                return NULL;
-            c->out = b;
-            c->out_cap = cap;
-        }
-        uint8_t *d = c->out + c->out_len;
-        c->out_len += n;
-        return d;
+        return append_room(&c->out, &c->out_len, &c->out_cap, n);
     }
-    if (o->len + n > o->cap) {
-        size_t cap = grow_cap(o->cap, o->len + n);
-        uint8_t *b = realloc(o->buf, cap);
-        if (!b)
-            return NULL;
-        o->buf = b;
-        o->cap = cap;
-    }
-    uint8_t *d = o->buf + o->len;
-    o->len += n;
-    return d;
+    return append_room(&o->buf, &o->len, &o->cap, n);
 }
 
 static int emit(struct conn *c, struct conn_out *o, uint8_t op,

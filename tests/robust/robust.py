@@ -125,16 +125,7 @@ def handshaken(a, n, rcvbuf=None):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         s.settimeout(5.0)
         s.connect((a.host, a.port))
-        key, req = wsmini.request(a.host, a.port)
-        s.sendall(req)
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            c = s.recv(4096)
-            if not c:
-                raise CheckFailed("server closed a connection during its handshake")
-            buf += c
-        if not buf.startswith(b"HTTP/1.1 101"):
-            raise CheckFailed("handshake refused: %r" % buf[:40])
+        upgrade(a, s)
         socks.append(s)
     return socks
 
@@ -384,7 +375,7 @@ def upgrade(a, s):
     while b"\r\n\r\n" not in buf:
         c = s.recv(4096)
         if not c:
-            raise CheckFailed("closed during handshake")
+            raise CheckFailed("server closed a connection during its handshake")
         buf += c
     if not buf.startswith(b"HTTP/1.1 101"):
         raise CheckFailed("handshake refused: %r" % buf[:40])
