@@ -30,6 +30,9 @@ void opts_usage(FILE *f)
 "  --port-range LO-HI      source ports (default 32768-60999)\n"
 "  --label L               the server's label, stored in meta\n"
 "  --server-pid PID        sample this server's process group memory and CPU\n"
+"  --server-stats CMD      or read them from CMD's output (sh -c CMD), one line\n"
+"                          'PSS_BYTES RSS_BYTES CPU_SECONDS' a second: a server\n"
+"                          on another machine (suite/build/server_stats)\n"
 "  --saturate K            throughput mode: K messages in flight per client\n"
 "  --timer-grid-us N       wake for timers on an N us grid (default 0: exact)\n"
 "  --lag-threshold-us N    send-lag p99 that, in over 5%% of the seconds, marks the run client_bound (default 5000)\n"
@@ -97,7 +100,7 @@ static int parse_bind(const char *s, struct run_opts *o)
 int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
     enum { O_ARRIVAL = 256, O_INTERVAL, O_SIZE, O_CTO, O_HTO, O_DRAIN, O_CLOSEW,
-           O_PATH, O_WORKERS, O_BIND, O_PORTS, O_LABEL, O_PID, O_SAT, O_LAG,
+           O_PATH, O_WORKERS, O_BIND, O_PORTS, O_LABEL, O_PID, O_STATS, O_SAT, O_LAG,
            O_QUIET, O_HELP, O_GRID };
     static const struct option longopts[] = {
         {"arrival-us", required_argument, 0, O_ARRIVAL},
@@ -113,6 +116,7 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
         {"port-range", required_argument, 0, O_PORTS},
         {"label", required_argument, 0, O_LABEL},
         {"server-pid", required_argument, 0, O_PID},
+        {"server-stats", required_argument, 0, O_STATS},
         {"saturate", required_argument, 0, O_SAT},
         {"lag-threshold-us", required_argument, 0, O_LAG},
         {"quiet", no_argument, 0, O_QUIET},
@@ -205,6 +209,11 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
                 return bad(err, errlen, "--server-pid", a, "a running process");
             o->server_pid = (pid_t)v;
             break;
+        case O_STATS:
+            if (!*a)
+                return bad(err, errlen, "--server-stats", a, "a command");
+            o->server_stats = a;
+            break;
         case O_SAT:
             if (parse_u64(a, 1, 1024, &v))
                 return bad(err, errlen, "--saturate", a, "an integer 1..1024");
@@ -229,6 +238,11 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
                      argv[optind - 1]);
             return -1;
         }
+    }
+    if (o->server_pid && o->server_stats) {
+        snprintf(err, errlen, "--server-pid and --server-stats: give one (the local pid or "
+                 "a command for a server elsewhere)");
+        return -1;
     }
     if (argc - optind != 5) {
         snprintf(err, errlen, "expected DB_PATH SECONDS HOST PORT CLIENTS, got %d arguments (see --help)",

@@ -33,6 +33,7 @@ struct run_opts {
     unsigned port_lo, port_hi;
     const char *label;
     pid_t server_pid;
+    const char *server_stats;     /* command printing the server's readings */
     uint32_t saturate;            /* 0: one message per interval */
     uint64_t timer_grid_us;       /* timers fire on this grid (0: exactly) */
     uint64_t lag_threshold_us;    /* p99 scheduling lag that marks client_bound */

@@ -21,6 +21,7 @@
 #include "opts.h"
 #include "recorder.h"
 #include "sampler.h"
+#include "stats_cmd.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -28,6 +29,10 @@
 #define MAX_WORKERS 256
 #define MAX_REASONS 64
 #define START_MARGIN_US 200000   /* workers set up before t0 */
+/* --server-stats: its first reading before the run, and how old the last
+ * one may be for a sample (it prints once a second). */
+#define SERVER_STATS_FIRST_MS 10000
+#define SERVER_STATS_MAX_AGE_US 2500000
 
 struct reason_count {
     char name[EVENT_TEXT_MAX];
@@ -45,6 +50,7 @@ struct parent {
     int64_t last_cpu[MAX_WORKERS + 1];
     uint64_t last_tick_us;
     double server_cpu_base;
+    struct stats_cmd server_stats;
 
     uint64_t started, opened, connected, sent, recv, timeouts, others, stalls;
     unsigned workers_done;
@@ -232,6 +238,13 @@ static void tick(struct parent *p, long second, bool final)
         if (cpu >= 0)
             s.server_cpu_seconds = cpu - p->server_cpu_base;
     }
+    struct stats_reading sr;
+    if (p->o.server_stats &&
+        stats_cmd_latest(&p->server_stats, SERVER_STATS_MAX_AGE_US, &sr)) {
+        s.server_pss_bytes = sr.pss_bytes;
+        s.server_rss_bytes = sr.rss_bytes;
+        s.server_cpu_seconds = sr.cpu_seconds - p->server_cpu_base;
+    }
 
     /* A measurement the client could not keep up with says nothing about
      * the server: mark it. The last, partial second of closing is skipped. */
@@ -303,6 +316,8 @@ static int write_start_meta(struct parent *p, const char *command)
     r |= db_meta(d, "bind", buf);
     META("port_range", "%u-%u", o->port_lo, o->port_hi);
     META("server_pid", "%d", (int)o->server_pid);
+    if (o->server_stats)
+        r |= db_meta(d, "server_stats", o->server_stats);
     META("saturate", "%u", o->saturate);
     META("timer_grid_us", "%llu", (unsigned long long)o->timer_grid_us);
     META("lag_threshold_us", "%llu", (unsigned long long)o->lag_threshold_us);
@@ -392,6 +407,8 @@ static int spawn_workers(struct parent *p)
                 if (j != i)
                     close(fds[j][1]);
             }
+            if (p->server_stats.command)
+                close(p->server_stats.fd);
             _exit(worker_main(&p->o, i, p->t0, fds[i][1], self));
         }
         p->pids[i] = pid;
@@ -499,13 +516,25 @@ int main(int argc, char **argv)
                 "(port range x source addresses); use --bind with more addresses\n",
                 p.o.clients, (unsigned long long)ports);
 
+    /* Before the database exists, so a command that does not work leaves
+     * nothing behind; its first reading is the base for the run's CPU. */
+    if (p.o.server_stats) {
+        if (stats_cmd_start(&p.server_stats, p.o.server_stats, SERVER_STATS_FIRST_MS, err,
+                            sizeof err) < 0) {
+            fprintf(stderr, "runtest: %s\n", err);
+            return 2;
+        }
+        p.server_cpu_base = p.server_stats.last.cpu_seconds;
+    }
     if (db_create(&p.db, p.o.db_path) < 0) {
         fprintf(stderr, "runtest: %s\n", p.db.err);
+        stats_cmd_stop(&p.server_stats);
         return 1;
     }
     if (db_begin(&p.db) < 0 || write_start_meta(&p, command) < 0 ||
         db_commit(&p.db) < 0 || db_begin(&p.db) < 0) {
         fprintf(stderr, "runtest: %s\n", p.db.err);
+        stats_cmd_stop(&p.server_stats);
         db_close(&p.db);
         return 1;
     }
@@ -560,6 +589,7 @@ int main(int argc, char **argv)
         /* Keep what was recorded: the database stays readable. */
         sqlite3_exec(p.db.h, "COMMIT", NULL, NULL, NULL);
     }
+    stats_cmd_stop(&p.server_stats);
     db_close(&p.db);
     free(p.readers);
     stats_vec_free(&p.lat);

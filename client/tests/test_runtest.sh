@@ -85,6 +85,28 @@ check "refused crashes" eq "$(json "$T/refused.json" "j['crashes']")" 3
 check "verify refused status" eq "$?" 1
 check "verify refused reason" grep -q "^FAIL connect 127.0.0.1:8519: connect: Connection refused" "$T/vr.out"
 
+echo "  --server-stats: a command's readings become the server samples"
+# Four readings a second; "CPU" counts them, so the run's CPU is the count
+# since the first reading (the base), never negative.
+"$BUILD/runtest" "$T/stats.db" 3 127.0.0.1 $PORT 5 --quiet --server-stats \
+    'i=0; while :; do echo "$((4096 + i)) 8192 $i"; i=$((i + 1)); sleep 0.25; done'
+check "runtest with --server-stats exit status" eq "$?" 0
+check "the command is recorded" eq \
+    "$(sqlite3 "$T/stats.db" "select value like 'i=0;%' from meta where key='server_stats'")" 1
+check "every second has the command's RSS" eq "$(sqlite3 "$T/stats.db" \
+    "select count(*) = sum(server_rss_bytes = 8192) from samples")" 1
+check "PSS from the readings, growing" eq "$(sqlite3 "$T/stats.db" \
+    "select min(server_pss_bytes) >= 4096 and max(server_pss_bytes) > min(server_pss_bytes) from samples")" 1
+check "CPU counted from the first reading" eq "$(sqlite3 "$T/stats.db" \
+    "select min(server_cpu_seconds) >= 0 and max(server_cpu_seconds) >= 4 from samples")" 1
+check "the command is stopped with the run" test -z "$(pgrep -f 'echo "\$((4096 + i))')"
+"$BUILD/runtest" "$T/stats2.db" 3 127.0.0.1 $PORT 5 --quiet \
+    --server-stats 'echo 1 2 3; sleep 1.2; echo oops; sleep 60' 2>"$T/stats2.err"
+check "a bad line mid-run: the run goes on" eq "$?" 0
+check "a bad line mid-run: said once" eq "$(grep -c "printed 'oops'" "$T/stats2.err")" 1
+check "a bad line mid-run: later samples unknown (NULL)" eq "$(sqlite3 "$T/stats2.db" \
+    "select server_rss_bytes is null from samples order by second desc limit 1")" 1
+
 echo "  bad input: clear message, non-zero status"
 expect_error() {  # STATUS PATTERN command...
     st=$1 pat=$2; shift 2
@@ -101,6 +123,9 @@ check "bad port" expect_error 2 "PORT: expected" "$BUILD/runtest" "$T/x.db" 1 12
 check "bad host" expect_error 2 "HOST 'no.such.host.invalid'" "$BUILD/runtest" "$T/x.db" 1 no.such.host.invalid $PORT 1
 check "bad bind" expect_error 2 "--bind: expected" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --bind 127.0.0.9-127.0.0.2
 check "too many sockets per worker" expect_error 2 "use --workers" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 100000 --workers 2
+check "stats command printing nonsense" expect_error 2 "printed 'hello', expected 'PSS_BYTES RSS_BYTES CPU_SECONDS'" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --server-stats 'echo hello'
+check "stats command that fails" expect_error 2 "'exit 3' ended (exit status 3)" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --server-stats 'exit 3'
+check "--server-pid with --server-stats" expect_error 2 "give one" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --server-stats 'true' --server-pid $$
 check "no database written for bad arguments" test ! -e "$T/x.db"
 check "existing run refused" expect_error 1 "already holds a run" "$BUILD/runtest" "$T/run.db" 1 127.0.0.1 $PORT 1
 echo "not a database at all, just some text that is long enough to matter....." >"$T/text.db"

@@ -166,7 +166,7 @@ static int parse_pin(struct suite_config *cfg, const char *v)
     return cfg->pin_client || cfg->pin_server ? 0 : -1;
 }
 
-enum key_kind { K_LONG, K_STR, K_URL, K_HOST, K_SERVERS, K_BIND, K_PIN, K_SEED };
+enum key_kind { K_LONG, K_STR, K_URL, K_HOST, K_SERVERS, K_BIND, K_PIN, K_SEED, K_STATS };
 
 struct key_def {
     const char *name;
@@ -186,6 +186,7 @@ static const struct key_def keys[] = {
     { "db_root", K_STR, OFF(db_root), SZ(db_root), 0, 0, "a directory path" },
     { "results", K_STR, OFF(results), SZ(results), 0, 0, "a directory path" },
     { "supervisord", K_URL, OFF(supervisord), SZ(supervisord), 0, 0, "a URL such as http://127.0.0.1:9001/RPC2" },
+    { "server_stats", K_STATS, 0, 0, 0, 0, "auto, proc or supervisord" },
     { "clients", K_LONG, OFF(clients), 0, 1, 10000000, "a count 1-10000000" },
     { "seconds", K_LONG, OFF(seconds), 0, 1, 86400, "a duration 1-86400" },
     { "servers", K_SERVERS, 0, 0, 0, 0, "a comma list of distinct supervisor program names" },
@@ -237,8 +238,9 @@ static int handler(void *user, const char *section, const char *name, const char
         bad = copy_str(field, k->size, value);
         break;
     case K_URL:
+        /* No blanks or shell quotes: it goes into server_stats' command line. */
         bad = (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) ||
-              copy_str(field, k->size, value);
+              strpbrk(value, " \t'\"\\`$") || copy_str(field, k->size, value);
         break;
     case K_HOST:
         bad = !valid_ipv4(value) || copy_str(field, k->size, value);
@@ -251,6 +253,16 @@ static int handler(void *user, const char *section, const char *name, const char
         break;
     case K_PIN:
         bad = parse_pin(cfg, value);
+        break;
+    case K_STATS:
+        if (!strcmp(value, "auto"))
+            cfg->server_stats = STATS_AUTO;
+        else if (!strcmp(value, "proc"))
+            cfg->server_stats = STATS_PROC;
+        else if (!strcmp(value, "supervisord"))
+            cfg->server_stats = STATS_SUPERVISORD;
+        else
+            bad = 1;
         break;
     case K_SEED:
         if (parse_long(value, 0, LONG_MAX, &v))

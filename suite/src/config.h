@@ -8,12 +8,17 @@
 #define CONFIG_MAX_SERVERS 64
 #define CONFIG_NAME_MAX 64
 
+/* Where the server's memory and CPU come from: /proc when it runs here, the
+ * wsstats extension of its supervisord when it runs elsewhere. */
+enum stats_source { STATS_AUTO, STATS_PROC, STATS_SUPERVISORD };
+
 struct suite_config {
     char host[64];
     int port;
     char db_root[4096];
     char results[4096];
     char supervisord[512];
+    enum stats_source server_stats; /* STATS_AUTO: decided from the URL */
     long clients;
     long seconds;
     char servers[CONFIG_MAX_SERVERS][CONFIG_NAME_MAX];

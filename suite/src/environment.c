@@ -246,33 +246,39 @@ int env_check(struct kv_list *env, const struct suite_config *cfg)
     return n;
 }
 
+int env_server_nofile(struct kv_list *rows, const char *soft_s, const char *hard_s,
+                      const struct suite_config *cfg)
+{
+    if (!soft_s[0] || !hard_s[0])
+        return 0;
+    kv_set(rows, "env.server_nofile_soft", soft_s);
+    kv_set(rows, "env.server_nofile_hard", hard_s);
+    if (!strcmp(soft_s, "unlimited"))
+        return 0;
+    long long soft = strtoll(soft_s, NULL, 10);
+    if (soft < cfg->clients + FD_MARGIN) {
+        fprintf(stderr, "warning: the server's open-file limit is %lld (hard %s), below %ld "
+                "clients + %d; fix: raise minfds in competition/supervisord.conf (and the "
+                "hard limit, ulimit -Hn) and restart supervisord\n",
+                soft, hard_s, cfg->clients, FD_MARGIN);
+        return 1;
+    }
+    return 0;
+}
+
 int env_server_limits(struct kv_list *rows, int pid, const struct suite_config *cfg)
 {
-    char path[64], line[512];
+    char path[64], line[512], soft[32] = "", hard[32] = "";
     snprintf(path, sizeof(path), "/proc/%d/limits", pid);
     FILE *f = fopen(path, "re");
     if (!f)
         return 0;
-    long long soft = -1, hard = -1;
-    while (fgets(line, sizeof(line), f)) {
+    while (fgets(line, sizeof(line), f))
         if (!strncmp(line, "Max open files", 14)) {
-            char s[32], h[32];
-            if (sscanf(line + 14, "%31s %31s", s, h) == 2) {
-                soft = strcmp(s, "unlimited") ? strtoll(s, NULL, 10) : -2;
-                hard = strcmp(h, "unlimited") ? strtoll(h, NULL, 10) : -2;
-                kv_set(rows, "env.server_nofile_soft", s);
-                kv_set(rows, "env.server_nofile_hard", h);
-            }
+            if (sscanf(line + 14, "%31s %31s", soft, hard) != 2)
+                soft[0] = hard[0] = 0;
             break;
         }
-    }
     fclose(f);
-    if (soft >= 0 && soft < cfg->clients + FD_MARGIN) {
-        fprintf(stderr, "warning: the server's open-file limit is %lld (hard %lld), below %ld "
-                "clients + %d; fix: raise minfds in competition/supervisord.conf (and the "
-                "hard limit, ulimit -Hn) and restart supervisord\n",
-                soft, hard, cfg->clients, FD_MARGIN);
-        return 1;
-    }
-    return 0;
+    return env_server_nofile(rows, soft, hard, cfg);
 }

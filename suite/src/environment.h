@@ -14,8 +14,13 @@ int env_collect(struct kv_list *env);
  * setting that would cap a run of cfg->clients. Returns how many. */
 int env_check(struct kv_list *env, const struct suite_config *cfg);
 
-/* env.server_nofile_soft/hard of a running server; prints a warning when
- * they are below what cfg->clients needs. Returns the warnings printed. */
+/* Records env.server_nofile_soft/hard (as /proc/PID/limits writes them,
+ * "unlimited" or a number) and prints a warning when they are below what
+ * cfg->clients needs. Returns the warnings printed. */
+int env_server_nofile(struct kv_list *rows, const char *soft, const char *hard,
+                      const struct suite_config *cfg);
+
+/* The same, read from /proc/PID/limits of a server on this machine. */
 int env_server_limits(struct kv_list *rows, int pid, const struct suite_config *cfg);
 
 #endif

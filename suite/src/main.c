@@ -4,6 +4,7 @@
 #include "config.h"
 #include "environment.h"
 #include "kv.h"
+#include "locality.h"
 #include "suite.h"
 #include "supervisor.h"
 
@@ -235,6 +236,12 @@ int main(int argc, char **argv)
             goto out;
         }
         printf("runsuite: starting supervisord -c competition/supervisord.conf\n");
+        /* The checkout's wsstats, even where ./install copied an older one. */
+        char pythonpath[PATH_MAX + 64];
+        const char *prev = getenv("PYTHONPATH");
+        snprintf(pythonpath, sizeof(pythonpath), "%s/competition/wsstats%s%s", root,
+                 prev && *prev ? ":" : "", prev && *prev ? prev : "");
+        setenv("PYTHONPATH", pythonpath, 1);
         char *sargv[] = { "supervisord", "-c", "competition/supervisord.conf", NULL };
         struct child_opts so = { .timeout_ms = SUPERVISORD_START_MS };
         struct child_result sr;
@@ -252,6 +259,31 @@ int main(int argc, char **argv)
     char version[64];
     if (sup_version(sup, version, sizeof(version), err, sizeof(err)) == 0)
         kv_set(&env, "env.supervisord", version);
+
+    bool here = url_is_this_machine(cfg.supervisord);
+    if (cfg.server_stats == STATS_AUTO)
+        cfg.server_stats = here ? STATS_PROC : STATS_SUPERVISORD;
+    else if (cfg.server_stats == STATS_PROC && !here)
+        fprintf(stderr, "warning: server_stats = proc, but %s is not this machine: its pids "
+                "mean nothing here (server_stats = supervisord reads them there)\n",
+                cfg.supervisord);
+    if (cfg.server_stats == STATS_SUPERVISORD) {
+        char v[32];
+        if (sup_wsstats_version(sup, v, sizeof(v), err, sizeof(err)) < 0) {
+            fprintf(stderr, "runsuite: the server's memory and CPU are to come from %s: %s\n",
+                    cfg.supervisord, err);
+            goto out;
+        }
+        kv_set(&env, "env.wsstats", v);
+        if (cfg.pin_server) {
+            fprintf(stderr, "warning: pin: server_cpus ignored, the servers run on another "
+                    "machine (pin them there with taskset in their ini)\n");
+            cfg.pin_server = false;
+        }
+    }
+    printf("runsuite: the server's memory and CPU come from %s\n",
+           cfg.server_stats == STATS_PROC ? "/proc (it runs on this machine)"
+                                          : "its supervisord's wsstats extension");
 
     static char names[CONFIG_MAX_SERVERS][CONFIG_NAME_MAX];
     int n_names = cfg.n_servers;

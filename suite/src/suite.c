@@ -173,7 +173,15 @@ static int run_one(const struct suite_config *cfg, struct sup *sup, struct run *
         return stop_server(cfg, sup, r->name);
     }
     kv_setf(&r->rows, "suite.server_pid", "%d", p.pid);
-    env_server_limits(&r->rows, p.pid, cfg);
+    /* A server elsewhere is read through its supervisord's wsstats. */
+    bool remote = cfg->server_stats == STATS_SUPERVISORD;
+    struct sup_stats st;
+    if (!remote)
+        env_server_limits(&r->rows, p.pid, cfg);
+    else if (sup_group_stats(sup, r->name, &st, err, sizeof(err)) == 0)
+        env_server_nofile(&r->rows, st.nofile_soft, st.nofile_hard, cfg);
+    else
+        fprintf(stderr, "warning: %s: %s\n", r->name, err);
     if (cfg->pin_server) {
         int n = pin_process_tree(p.pid, &cfg->server_cpus, err, sizeof(err));
         if (n < 0)
@@ -209,7 +217,11 @@ static int run_one(const struct suite_config *cfg, struct sup *sup, struct run *
     /* Taken after ./verify (its one-off 64 KiB echoes may leave buffers
      * behind) and before the load: what the server costs with no client
      * connected, the report's baseline for bytes per connection. */
-    long long idle = memory_tree_pss(p.pid);
+    long long idle = -1;
+    if (!remote)
+        idle = memory_tree_pss(p.pid);
+    else if (sup_group_stats(sup, r->name, &st, err, sizeof(err)) == 0)
+        idle = st.pss_bytes;
     if (idle >= 0)
         kv_setf(&r->rows, "suite.server_idle_pss_bytes", "%lld", idle);
 
@@ -228,8 +240,16 @@ static int run_one(const struct suite_config *cfg, struct sup *sup, struct run *
     add_workload(argv, &argc, cfg, bufs);
     argv[argc++] = "--label";
     argv[argc++] = label;
-    argv[argc++] = "--server-pid";
-    argv[argc++] = pid_s;
+    char stats_cmd[1024];
+    if (remote) {
+        snprintf(stats_cmd, sizeof(stats_cmd), "suite/build/server_stats \"%s\" \"%s\"",
+                 cfg->supervisord, r->name);
+        argv[argc++] = "--server-stats";
+        argv[argc++] = stats_cmd;
+    } else {
+        argv[argc++] = "--server-pid";
+        argv[argc++] = pid_s;
+    }
     argv[argc] = NULL;
     char cmd[2048];
     child_format(argv, cmd, sizeof(cmd));
@@ -319,6 +339,8 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
         kv_setf(&r.rows, "suite.seed", "%lu", seed);
         kv_setf(&r.rows, "suite.clients", "%ld", cfg->clients);
         kv_setf(&r.rows, "suite.seconds", "%ld", cfg->seconds);
+        kv_set(&r.rows, "suite.server_stats",
+               cfg->server_stats == STATS_SUPERVISORD ? "supervisord" : "proc");
         kv_set(&r.rows, "suite.command", o->command);
         kv_set(&r.rows, "suite.config_path", o->config_path);
         kv_set(&r.rows, "suite.config", o->config_text);

@@ -158,10 +158,12 @@ int sup_state(struct sup *s, char *state, size_t cap, char *err, size_t errlen)
     return 0;
 }
 
-int sup_version(struct sup *s, char *version, size_t cap, char *err, size_t errlen)
+/* A method that takes nothing and answers a string. */
+static int call_string(struct sup *s, const char *method, char *out, size_t cap, char *err,
+                       size_t errlen)
 {
     xmlrpc_value *r;
-    if (call(s, "supervisor.getSupervisorVersion", &r, err, errlen, "()"))
+    if (call(s, method, &r, err, errlen, "()"))
         return -1;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -169,10 +171,27 @@ int sup_version(struct sup *s, char *version, size_t cap, char *err, size_t errl
     xmlrpc_read_string(&env, r, &str);
     xmlrpc_DECREF(r);
     if (env.fault_occurred)
-        return fail_env(s, &env, "supervisor.getSupervisorVersion", err, errlen);
-    snprintf(version, cap, "%s", str);
+        return fail_env(s, &env, method, err, errlen);
+    snprintf(out, cap, "%s", str);
     free((void *)str);
     return 0;
+}
+
+int sup_version(struct sup *s, char *version, size_t cap, char *err, size_t errlen)
+{
+    return call_string(s, "supervisor.getSupervisorVersion", version, cap, err, errlen);
+}
+
+#define NO_WSSTATS "this supervisord has no wsstats extension: add [rpcinterface:wsstats] " \
+    "as in competition/supervisord.conf, run ./install on its machine and restart it"
+
+int sup_wsstats_version(struct sup *s, char *version, size_t cap, char *err, size_t errlen)
+{
+    if (call_string(s, "wsstats.getAPIVersion", version, cap, err, errlen) == 0)
+        return 0;
+    if (s->last_fault == SUP_FAULT_UNKNOWN_METHOD)
+        snprintf(err, errlen, NO_WSSTATS);
+    return -1;
 }
 
 /* Both wait (second argument true): startProcess returns once the program
@@ -219,6 +238,56 @@ int sup_info(struct sup *s, const char *name, struct sup_process *p, char *err, 
         snprintf(err, errlen, "supervisor.getProcessInfo: answer lacks a field");
         return -1;
     }
+    return 0;
+}
+
+static int read_double_member(xmlrpc_env *env, xmlrpc_value *st, const char *key, double *out)
+{
+    xmlrpc_value *v = NULL;
+    xmlrpc_struct_find_value(env, st, key, &v);
+    if (env->fault_occurred || !v)
+        return -1;
+    xmlrpc_read_double(env, v, out);
+    xmlrpc_DECREF(v);
+    return env->fault_occurred ? -1 : 0;
+}
+
+int sup_group_stats(struct sup *s, const char *name, struct sup_stats *st, char *err,
+                    size_t errlen)
+{
+    xmlrpc_value *r;
+    if (call(s, "wsstats.getGroupStats", &r, err, errlen, "(s)", name)) {
+        if (s->last_fault == SUP_FAULT_UNKNOWN_METHOD)
+            snprintf(err, errlen, NO_WSSTATS);
+        return -1;
+    }
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    memset(st, 0, sizeof(*st));
+    int pss_kb = 0, rss_kb = 0;
+    int rc = read_int_member(&env, r, "pid", &st->pid);
+    if (!rc)
+        rc = read_int_member(&env, r, "processes", &st->processes);
+    if (!rc)
+        rc = read_int_member(&env, r, "pss_kb", &pss_kb);
+    if (!rc)
+        rc = read_int_member(&env, r, "rss_kb", &rss_kb);
+    if (!rc)
+        rc = read_double_member(&env, r, "cpu_seconds", &st->cpu_seconds);
+    if (!rc)
+        rc = read_string_member(&env, r, "nofile_soft", st->nofile_soft, sizeof(st->nofile_soft));
+    if (!rc)
+        rc = read_string_member(&env, r, "nofile_hard", st->nofile_hard, sizeof(st->nofile_hard));
+    xmlrpc_DECREF(r);
+    if (rc) {
+        if (env.fault_occurred)
+            return fail_env(s, &env, "wsstats.getGroupStats", err, errlen);
+        snprintf(err, errlen, "wsstats.getGroupStats: answer lacks a field");
+        return -1;
+    }
+    /* KiB on the wire: XML-RPC integers are 32-bit. */
+    st->pss_bytes = (long long)pss_kb * 1024;
+    st->rss_bytes = (long long)rss_kb * 1024;
     return 0;
 }
 

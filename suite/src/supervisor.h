@@ -16,8 +16,19 @@ struct sup_process {
     char spawnerr[256];
 };
 
+/* What the kit's wsstats extension (competition/wsstats) says of a running
+ * program: its whole process group, on supervisord's machine. */
+struct sup_stats {
+    int pid;
+    int processes;
+    long long pss_bytes, rss_bytes;
+    double cpu_seconds;         /* user + system of the live processes */
+    char nofile_soft[32], nofile_hard[32];
+};
+
 #define SUP_STATE_RUNNING 20
 /* Fault code of a start whose program dies during startsecs. */
+#define SUP_FAULT_UNKNOWN_METHOD 1
 #define SUP_FAULT_SPAWN_ERROR 50
 #define SUP_FAULT_ABNORMAL_TERMINATION 40
 #define SUP_FAULT_BAD_NAME 10
@@ -37,6 +48,12 @@ int sup_version(struct sup *s, char *version, size_t cap, char *err, size_t errl
 int sup_start(struct sup *s, const char *name, char *err, size_t errlen);
 int sup_stop(struct sup *s, const char *name, char *err, size_t errlen);
 int sup_info(struct sup *s, const char *name, struct sup_process *p, char *err, size_t errlen);
+/* wsstats.getAPIVersion: whether the extension is there. */
+int sup_wsstats_version(struct sup *s, char *version, size_t cap, char *err, size_t errlen);
+/* wsstats.getGroupStats; a supervisord without the extension gets a message
+ * that says how to add it. */
+int sup_group_stats(struct sup *s, const char *name, struct sup_stats *st, char *err,
+                    size_t errlen);
 int sup_shutdown(struct sup *s, char *err, size_t errlen);
 
 #endif

@@ -67,7 +67,8 @@ int main(void)
         "interval_ms = 1000\n"
         "size = 32\n"
         "workers = 2\n"
-        "bind = 127.0.0.1,127.0.0.2-127.0.0.9\n");
+        "bind = 127.0.0.1,127.0.0.2-127.0.0.9\n"
+        "server_stats = supervisord\n");
     int rc = config_load(good, &cfg, err, sizeof(err));
     CHECK(rc == 0, "good.ini loads (%s)", rc ? err : "no error");
     CHECK(!strcmp(cfg.host, "127.0.0.2") && cfg.port == 8601, "host and port");
@@ -85,13 +86,15 @@ int main(void)
     CHECK(cfg.arrival_us == 0 && cfg.interval_ms == 1000 && cfg.size == 32 && cfg.workers == 2,
           "workload numbers");
     CHECK(!strcmp(cfg.bind, "127.0.0.1,127.0.0.2-127.0.0.9"), "bind list with a range");
+    CHECK(cfg.server_stats == STATS_SUPERVISORD, "server_stats = supervisord");
 
     const char *minimal = write_ini("minimal.ini", "results = r\n");
     rc = config_load(minimal, &cfg, err, sizeof(err));
     CHECK(rc == 0 && cfg.port == 8000 && cfg.clients == 10000 && cfg.seconds == 600 &&
           cfg.repeat == 1 && cfg.n_servers == 0 && !strcmp(cfg.host, "127.0.0.1") &&
           !strcmp(cfg.supervisord, "http://127.0.0.1:9001/RPC2") && cfg.size == -1 &&
-          !cfg.pin_client && !cfg.pin_server, "defaults: port 8000, 10000 clients, 600 s");
+          !cfg.pin_client && !cfg.pin_server && cfg.server_stats == STATS_AUTO,
+          "defaults: port 8000, 10000 clients, 600 s, server_stats auto");
 
     expect_error("unknown.ini", "results = r\nclients = 5\ncleints = 5\n",
                  "3: unknown key 'cleints' (see suite/README.md for the keys)");
@@ -119,6 +122,8 @@ int main(void)
                  "1: bad value '127.0.0.1,::1' for key 'bind': expected IPv4 addresses A,B,... or a range A-B");
     expect_error("size.ini", "size = 23\n",
                  "1: bad value '23' for key 'size': expected bytes 24-1048576 (the client's range)");
+    expect_error("stats.ini", "results = r\nserver_stats = remote\n",
+                 "2: bad value 'remote' for key 'server_stats': expected auto, proc or supervisord");
     expect_error("twice.ini", "results = r\nclients = 1\nclients = 2\n",
                  "3: key 'clients' given twice");
     expect_error("section.ini", "results = r\n[client]\nsize = 3\n",

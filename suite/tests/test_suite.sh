@@ -4,15 +4,7 @@
 # must come out ok, a garbage "server" that must fail verification and be
 # skipped, a program that exits at once, and one killed mid-run (crashed).
 # Then a second run resumes, and SIGTERM stops a run cleanly.
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-fails=0
-check() {
-    desc=$1
-    shift
-    if "$@"; then echo "ok   $desc"; else echo "FAIL $desc"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 
 echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
 for t in "$root/runtest" "$root/verify" "$root/compile_stats" "$echo_bin" \
@@ -46,6 +38,8 @@ minfds = 1024
 port = 127.0.0.1:9602
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[rpcinterface:wsstats]
+supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
 [supervisorctl]
 serverurl = http://127.0.0.1:9602
 [program:c-epoll-1]
@@ -109,7 +103,8 @@ esac
 check "--supervise, non-default URL, nothing answers: exit 2, says so (exit $rc)" \
     [ $rc = 2 -a $said = 1 ]
 
-if ! timeout 20 supervisord -c "$conf"; then
+# The checkout's wsstats, not a copy ./install may have left.
+if ! PYTHONPATH=$root/competition/wsstats timeout 20 supervisord -c "$conf"; then
     echo "FAIL supervisord -c $conf did not start"
     exit 1
 fi
@@ -167,6 +162,78 @@ rc=$?
 check "second run exits 0 (exit $rc)" [ $rc = 0 ]
 check "second run skips complete c-epoll-1" grep -q "c-epoll-1.db is complete, skipped" "$tmp/out2"
 check "second run retries garbage" grep -q "garbage: failed verification" "$tmp/out2"
+
+# server_stats = supervisord: what a remote server gets, here on loopback.
+sed 's/^servers = .*/servers = c-epoll-1/; s/^seconds = .*/seconds = 4/; s/^pin = .*//' \
+    "$tmp/suite.ini" >"$tmp/wsstats.ini"
+echo 'server_stats = supervisord' >>"$tmp/wsstats.ini"
+rm -f "$tmp/db/c-epoll-1.db"
+timeout 60 "$root/runsuite" "$tmp/wsstats.ini" >"$tmp/out5" 2>&1
+rc=$?
+sed 's/^/    | /' "$tmp/out5"
+check "server_stats = supervisord: exit 0, ok (exit $rc)" \
+    [ $rc = 0 -a "$(meta c-epoll-1 suite.status)/$(meta c-epoll-1 suite.server_stats)" = ok/supervisord ]
+check "server_stats = supervisord: runtest reads server_stats, not a pid" \
+    sh -c "sqlite3 '$tmp/db/c-epoll-1.db' \"SELECT value FROM meta WHERE key = 'suite.runtest_command'\" |
+           grep -qF -- \"--server-stats 'suite/build/server_stats \\\"http://127.0.0.1:9602/RPC2\\\" \\\"c-epoll-1\\\"'\" &&
+           ! sqlite3 '$tmp/db/c-epoll-1.db' \"SELECT value FROM meta WHERE key = 'suite.runtest_command'\" |
+           grep -q -- --server-pid"
+check "server_stats = supervisord: every second has the server's memory and CPU" \
+    [ "$(sqlite3 "$tmp/db/c-epoll-1.db" "SELECT count(*) = sum(server_pss_bytes > 0 AND
+        server_rss_bytes >= server_pss_bytes AND server_cpu_seconds >= 0) FROM samples")" = 1 ]
+check "server_stats = supervisord: idle PSS and open-file limit through wsstats" \
+    [ "$(meta c-epoll-1 suite.server_idle_pss_bytes)" -gt 0 -a \
+      "$(meta c-epoll-1 env.server_nofile_soft)" = "$sup_nofile" ]
+# wsstats against /proc, the same moment: the group's Rss (one process).
+timeout 10 supervisorctl -c "$conf" start c-epoll-1 >/dev/null
+pid=$(timeout 5 supervisorctl -c "$conf" pid c-epoll-1)
+via_rpc=$(timeout 10 "$root/suite/build/server_stats" --count 1 http://127.0.0.1:9602/RPC2 c-epoll-1)
+via_proc=$(awk '/^Rss:/ { print $2 * 1024 }' "/proc/$pid/smaps_rollup")
+check "server_stats: RSS $(echo "$via_rpc" | cut -d' ' -f2) matches /proc's $via_proc within 5%" \
+    /usr/bin/python3 -c 'import sys; a = int(sys.argv[1].split()[1]); b = int(sys.argv[2])
+sys.exit(abs(a - b) > b * 0.05)' "$via_rpc" "$via_proc"
+timeout 20 supervisorctl -c "$conf" stop c-epoll-1 >/dev/null
+out=$(timeout 10 "$root/suite/build/server_stats" --count 1 http://127.0.0.1:9602/RPC2 c-epoll-1 2>&1)
+rc=$?
+check "server_stats: a stopped program, exit 1 (exit $rc)" [ $rc = 1 ]
+check "server_stats: a stopped program, says NOT_RUNNING" contains "$out" "NOT_RUNNING: c-epoll-1"
+out=$(timeout 10 "$root/suite/build/server_stats" --count 1 http://127.0.0.1:9602/RPC2 nope 2>&1)
+rc=$?
+check "server_stats: an unknown program, exit 1 (exit $rc)" [ $rc = 1 ]
+check "server_stats: an unknown program, says BAD_NAME" contains "$out" "BAD_NAME: nope"
+out=$(timeout 10 "$root/suite/build/server_stats" --count x u p 2>&1)
+check "server_stats: a bad option, exit 2 and says which" [ $? = 2 -a \
+    "$out" = "server_stats: --count: expected an integer 1..86400000, got 'x'" ]
+
+# A supervisord without the extension: said before anything starts.
+mkdir -p "$tmp/bare"
+sed 's/9602/9604/; /wsstats/d; /^\[program/,$d' "$conf" >"$tmp/bare/supervisord.conf"
+if timeout 20 supervisord -c "$tmp/bare/supervisord.conf"; then
+    sed 's/9602/9604/' "$tmp/wsstats.ini" >"$tmp/bare.ini"
+    sleep 1
+    out=$(timeout 30 "$root/runsuite" "$tmp/bare.ini" 2>&1)
+    rc=$?
+    timeout 20 supervisorctl -c "$tmp/bare/supervisord.conf" shutdown >/dev/null 2>&1
+    check "no wsstats extension: exit 2 (exit $rc)" [ $rc = 2 ]
+    check "no wsstats extension: says how to add it" \
+        contains "$out" "has no wsstats extension: add [rpcinterface:wsstats]"
+else
+    check "a second supervisord (9604) starts" false
+fi
+
+# The kit's own supervisord.conf, moved to port 9606 and with no programs,
+# loads wsstats from where ./install put it (no PYTHONPATH here).
+mkdir -p "$tmp/kit/logs"
+sed 's/127.0.0.1:9001/127.0.0.1:9606/' "$root/competition/supervisord.conf" >"$tmp/kit/supervisord.conf"
+if timeout 20 env -u PYTHONPATH supervisord -c "$tmp/kit/supervisord.conf"; then
+    sleep 1
+    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 http://127.0.0.1:9606/RPC2 nope 2>&1)
+    timeout 20 supervisorctl -s http://127.0.0.1:9606 shutdown >/dev/null 2>&1
+    check "competition/supervisord.conf: wsstats answers (installed by ./install)" \
+        contains "$out" "BAD_NAME: nope"
+else
+    check "competition/supervisord.conf starts with the installed wsstats" false
+fi
 
 # SIGTERM mid-run: the server is stopped, the database stays readable.
 sed -i 's/^servers = .*/servers = c-epoll-1/; s/^seconds = .*/seconds = 60/' "$tmp/suite.ini"
