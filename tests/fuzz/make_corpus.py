@@ -4,6 +4,11 @@ changing a seed). Each seed is a small, valid or nearly valid input that
 leads a target into its deeper paths; libFuzzer mutates from there."""
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "robust"))
+import wsmini  # noqa: E402  (the kit's one frame builder)
+from wsmini import server_frame  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEY = b"dGhlIHNhbXBsZSBub25jZQ=="        # RFC 6455 section 1.3
@@ -18,23 +23,9 @@ def request(extra=b"", method=b"GET", version=b"13", key=KEY):
             version + b"\r\n" + extra + b"\r\n")
 
 
-def frame(op, payload, fin=True, mask=MASK, rsv=0):
-    n = len(payload)
-    b0 = (0x80 if fin else 0) | rsv | op
-    mbit = 0x80 if mask else 0
-    if n < 126:
-        head = struct.pack("!BB", b0, mbit | n)
-    elif n < 65536:
-        head = struct.pack("!BBH", b0, mbit | 126, n)
-    else:
-        head = struct.pack("!BBQ", b0, mbit | 127, n)
-    if not mask:
-        return head + payload
-    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-
-
-def server_frame(op, payload, fin=True):
-    return frame(op, payload, fin, mask=None)
+def frame(op, payload, fin=True, rsv=0):
+    """A client frame with the fixed MASK: seeds must not change between runs."""
+    return wsmini.frame(op, payload, fin, mask=MASK, rsv=rsv)
 
 
 SEEDS = {

@@ -1,6 +1,8 @@
 """A minimal blocking WebSocket client over plain sockets, just enough for the
-robustness checks to handshake, echo and measure. Standard library only, so
-it runs with Debian's /usr/bin/python3 and nothing else."""
+robustness checks to handshake, echo and measure, and for the contestants'
+own tests to send malformed frames and read the exact bytes that come back.
+Standard library only, so it runs with Debian's /usr/bin/python3 and nothing
+else."""
 import base64
 import hashlib
 import os
@@ -13,6 +15,11 @@ GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 class WsError(Exception):
     pass
+
+
+class WsClosed(WsError, EOFError):
+    """The peer closed the connection: also an EOFError, for tests to which
+    a close is an acceptable answer."""
 
 
 def request(host, port, key=None):
@@ -59,18 +66,28 @@ def connect(host, port, timeout=5.0):
         raise
 
 
-def frame(opcode, payload, fin=True, mask=None):
-    """A client frame (always masked, as RFC 6455 requires)."""
-    mask = mask if mask is not None else os.urandom(4)
-    n = len(payload)
-    b0 = (0x80 if fin else 0) | opcode
+def frame(opcode, payload=b"", fin=True, mask=None, rsv=0, length=None, masked=True):
+    """A client frame, masked as RFC 6455 requires. To provoke a server's
+    refusals: `rsv` bits, a declared `length` other than the payload's, or
+    masked=False."""
+    n = len(payload) if length is None else length
+    b0 = (0x80 if fin else 0) | rsv | opcode
+    mbit = 0x80 if masked else 0
     if n < 126:
-        head = struct.pack("!BB", b0, 0x80 | n)
+        head = struct.pack("!BB", b0, mbit | n)
     elif n < 65536:
-        head = struct.pack("!BBH", b0, 0x80 | 126, n)
+        head = struct.pack("!BBH", b0, mbit | 126, n)
     else:
-        head = struct.pack("!BBQ", b0, 0x80 | 127, n)
+        head = struct.pack("!BBQ", b0, mbit | 127, n)
+    if not masked:
+        return head + payload
+    mask = mask if mask is not None else os.urandom(4)
     return head + mask + apply_mask(payload, mask)
+
+
+def server_frame(opcode, payload, fin=True):
+    """The bytes a server must send: unmasked, shortest length encoding."""
+    return frame(opcode, payload, fin, masked=False)
 
 
 def apply_mask(payload, mask):
@@ -87,23 +104,54 @@ def recv_exact(s, n):
     while got < n:
         c = s.recv(min(n - got, 1 << 20))
         if not c:
-            raise WsError("connection closed with %d of %d bytes read" % (got, n))
+            raise WsClosed("connection closed with %d of %d bytes read" % (got, n))
         chunks.append(c)
         got += len(c)
     return b"".join(chunks)
 
 
+def read_head(s):
+    """Reads an HTTP response head up to and including its blank line. One
+    byte at a time, so that frames sent right behind it stay in the socket
+    for recv_frame."""
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        c = s.recv(1)
+        if not c:
+            raise WsClosed("connection closed during the response head %r" % head[:80])
+        head += c
+    return head
+
+
+def recv_header(s):
+    """Returns (first byte, payload length, header bytes) of the next server
+    frame."""
+    head = recv_exact(s, 2)
+    if head[1] & 0x80:
+        raise WsError("server frame is masked")
+    n, ext = head[1] & 0x7F, b""
+    if n == 126:
+        ext = recv_exact(s, 2)
+        n = struct.unpack("!H", ext)[0]
+    elif n == 127:
+        ext = recv_exact(s, 8)
+        n = struct.unpack("!Q", ext)[0]
+    return head[0], n, head + ext
+
+
 def recv_frame(s):
     """Returns (fin, opcode, payload) of the next server frame."""
-    b0, b1 = recv_exact(s, 2)
-    if b1 & 0x80:
-        raise WsError("server frame is masked")
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack("!H", recv_exact(s, 2))[0]
-    elif n == 127:
-        n = struct.unpack("!Q", recv_exact(s, 8))[0]
+    b0, n, _ = recv_header(s)
     return bool(b0 & 0x80), b0 & 0x0F, recv_exact(s, n)
+
+
+def recv_frame_bytes(s):
+    """Returns (b0, payload, wire) of the next server frame: its first byte
+    whole (FIN, RSV bits, opcode), its payload, and every byte of it as it
+    came, for tests that compare the encoding exactly."""
+    b0, n, head = recv_header(s)
+    payload = recv_exact(s, n)
+    return b0, payload, head + payload
 
 
 def recv_message(s):

@@ -9,6 +9,11 @@ import struct
 import sys
 import time
 
+# wsmini, the kit's WebSocket client, lives in tests/robust at the top.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "robust"))
+from wsmini import frame, read_head, recv_frame_bytes  # noqa: E402
+
 PORT = int(sys.argv[1])
 MAX = int(sys.argv[2]) if len(sys.argv) > 2 else 16 << 20
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -16,21 +21,6 @@ ACCEPT = b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 UPGRADE = ("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % KEY).encode()
 failures = 0
-
-
-def frame(opcode, payload=b"", fin=True, rsv=0, mask=b"\x01\x02\x03\x04", length=None):
-    n = len(payload) if length is None else length
-    b0 = (0x80 if fin else 0) | rsv | opcode
-    m = 0x80 if mask else 0
-    if n < 126:
-        hdr = struct.pack("!BB", b0, m | n)
-    elif n < 65536:
-        hdr = struct.pack("!BBH", b0, m | 126, n)
-    else:
-        hdr = struct.pack("!BBQ", b0, m | 127, n)
-    if not mask:
-        return hdr + payload
-    return hdr + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(payload))
 
 
 def close_payload(code, reason=b""):
@@ -41,14 +31,7 @@ class Conn:
     def __init__(self, request=UPGRADE):
         self.s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
         self.s.sendall(request)
-        self.buf = b""
-        while b"\r\n\r\n" not in self.buf:
-            d = self.s.recv(4096)
-            if not d:
-                break
-            self.buf += d
-        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
-        self.head = head
+        self.head = read_head(self.s)
 
     def send(self, data, bytewise=False):
         if bytewise:
@@ -57,24 +40,9 @@ class Conn:
         else:
             self.s.sendall(data)
 
-    def need(self, n):
-        while len(self.buf) < n:
-            d = self.s.recv(1 << 20)
-            if not d:
-                raise EOFError("connection closed with %d of %d bytes" % (len(self.buf), n))
-            self.buf += d
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
-
     def recv_frame(self):
-        b0, b1 = self.need(2)
-        n = b1 & 0x7F
-        if n == 126:
-            n = struct.unpack("!H", self.need(2))[0]
-        elif n == 127:
-            n = struct.unpack("!Q", self.need(8))[0]
-        assert not b1 & 0x80, "server frame is masked"
-        return b0, self.need(n)
+        """(first byte whole, payload): callers check the FIN and RSV bits too."""
+        return recv_frame_bytes(self.s)[:2]
 
     def expect_close(self, code):
         b0, p = self.recv_frame()
@@ -166,12 +134,7 @@ def http_status(request, status, header=None):
     def run():
         s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
         s.sendall(request)
-        r = b""
-        while b"\r\n\r\n" not in r:
-            d = s.recv(4096)
-            if not d:
-                break
-            r += d
+        r = read_head(s)
         line = r.split(b"\r\n")[0]
         assert line.startswith(b"HTTP/1.1 %d " % status), line
         if header:
@@ -217,7 +180,7 @@ check("1002 ping of 126 bytes", closes(frame(9, b"x" * 126), 1002))
 check("1002 fragmented ping", closes(frame(9, b"x", fin=False), 1002))
 check("1002 continuation without a start", closes(frame(0, b"x"), 1002))
 check("1002 text inside a fragmented message", closes(frame(1, b"a", fin=False) + frame(1, b"b"), 1002))
-check("1002 unmasked frame", closes(frame(1, b"x", mask=None), 1002))
+check("1002 unmasked frame", closes(frame(1, b"x", masked=False), 1002))
 check("1002 64-bit length with top bit", closes(b"\x82\xff\x80" + b"\0" * 7 + b"\1\2\3\4", 1002))
 check("1002 after garbage, the message before it echoed first",
       closes(frame(1, b"ok") + b"\x83\x80garbage", 1002, echo=(1, b"ok")))

@@ -5,8 +5,6 @@ Usage: echo_test.py SERVER_BINARY PORT [extra server args]
 Starts the server on 127.0.0.1:PORT, runs every check, stops it with
 SIGTERM and requires a clean exit. Exit status 0 only if all checks pass.
 """
-import base64
-import hashlib
 import os
 import signal
 import socket
@@ -15,13 +13,16 @@ import subprocess
 import sys
 import time
 
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# wsmini, the kit's WebSocket client, lives in tests/robust at the top.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "robust"))
+import wsmini  # noqa: E402
+from wsmini import frame, recv_exact, server_frame  # noqa: E402
+
 MIB = 1 << 20
 HOST = "127.0.0.1"
-
-
-class Fail(Exception):
-    pass
+# A failed check and a failed read (EOF, a masked server frame) are one kind.
+Fail = wsmini.WsError
 
 
 def expect(cond, what):
@@ -29,58 +30,9 @@ def expect(cond, what):
         raise Fail(what)
 
 
-def frame(opcode, payload, fin=True, rsv=0, mask=b"\x11\x22\x33\x44", length=None):
-    """A client frame; mask None sends it unmasked."""
-    n = len(payload) if length is None else length
-    b0 = (0x80 if fin else 0) | rsv | opcode
-    mbit = 0x80 if mask is not None else 0
-    if n < 126:
-        head = struct.pack("!BB", b0, mbit | n)
-    elif n < 65536:
-        head = struct.pack("!BBH", b0, mbit | 126, n)
-    else:
-        head = struct.pack("!BBQ", b0, mbit | 127, n)
-    if mask is None:
-        return head + payload
-    if payload:
-        big = (mask * (len(payload) // 4 + 1))[: len(payload)]
-        masked = (int.from_bytes(payload, "big") ^ int.from_bytes(big, "big")).to_bytes(len(payload), "big")
-    else:
-        masked = b""
-    return head + mask + masked
-
-
-def server_frame(opcode, payload):
-    """What the server must send: unmasked, one final frame."""
-    n = len(payload)
-    if n < 126:
-        head = struct.pack("!BB", 0x80 | opcode, n)
-    elif n < 65536:
-        head = struct.pack("!BBH", 0x80 | opcode, 126, n)
-    else:
-        head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
-    return head + payload
-
-
-def recv_exact(s, n):
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = s.recv(min(n - len(buf), 1 << 20))
-        if not chunk:
-            raise Fail("connection closed after %d of %d bytes" % (len(buf), n))
-        buf += chunk
-    return bytes(buf)
-
-
 def recv_frame(s):
-    b0, b1 = recv_exact(s, 2)
-    expect(not b1 & 0x80, "server frame is masked")
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack("!H", recv_exact(s, 2))[0]
-    elif n == 127:
-        n = struct.unpack("!Q", recv_exact(s, 8))[0]
-    return b0, recv_exact(s, n)
+    """(first byte whole, payload): FIN and RSV bits are compared too."""
+    return wsmini.recv_frame_bytes(s)[:2]
 
 
 def expect_eof(s, what):
@@ -110,17 +62,6 @@ def request(key=b"dGhlIHNhbXBsZSBub25jZQ=="):
             b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
 
 
-def read_response(s):
-    # Byte by byte: frames may follow at once and must stay in the socket.
-    buf = b""
-    while not buf.endswith(b"\r\n\r\n"):
-        chunk = s.recv(1)
-        if not chunk:
-            raise Fail("closed during handshake response: %r" % buf)
-        buf += chunk
-    return buf[:-4]
-
-
 def connect(port):
     s = socket.create_connection((HOST, port), timeout=10)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -130,7 +71,7 @@ def connect(port):
 def ws_connect(port):
     s = connect(port)
     s.sendall(request())
-    head = read_response(s)
+    head = wsmini.read_head(s)
     expect(head.startswith(b"HTTP/1.1 101"), "no 101: %r" % head)
     return s
 
@@ -139,11 +80,11 @@ def ws_connect(port):
 
 def check_handshake(port):
     key = b"dGhlIHNhbXBsZSBub25jZQ=="
-    want = base64.b64encode(hashlib.sha1(key + GUID).digest())
+    want = wsmini.expected_accept(key)
     expect(want == b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "test's own accept computation")
     s = connect(port)
     s.sendall(request(key))
-    head = read_response(s).lower()
+    head = wsmini.read_head(s).lower()
     expect(b"sec-websocket-accept: " + want.lower() in head, "accept key: %r" % head)
     s.close()
 
@@ -180,7 +121,7 @@ def check_byte_at_a_time(port):
     for i in range(len(data)):
         s.send(data[i:i + 1])
         time.sleep(0.001)
-    read_response(s)
+    wsmini.read_head(s)
     expect(recv_exact(s, 204) == server_frame(2, bytes(range(200))), "byte-at-a-time binary")
     expect(recv_exact(s, 6) == server_frame(1, b"tiny"), "byte-at-a-time text")
     s.close()
@@ -190,7 +131,7 @@ def check_coalesced(port):
     # Handshake and frames in one write: the frames must not be lost.
     s = connect(port)
     s.sendall(request() + frame(1, b"one") + frame(2, b"two"))
-    read_response(s)
+    wsmini.read_head(s)
     expect(recv_exact(s, 10) == server_frame(1, b"one") + server_frame(2, b"two"), "coalesced")
     s.close()
 
@@ -225,7 +166,7 @@ def check_protocol_errors(port):
     cases = [
         ("rsv1 bit", frame(1, b"x", rsv=0x40), 1002),
         ("rsv3 bit", frame(2, b"x", rsv=0x10), 1002),
-        ("unmasked frame", frame(1, b"x", mask=None), 1002),
+        ("unmasked frame", frame(1, b"x", masked=False), 1002),
         ("reserved opcode 3", frame(3, b"x"), 1002),
         ("reserved opcode 0xB", frame(11, b""), 1002),
         ("continuation first", frame(0, b"x"), 1002),
@@ -280,7 +221,7 @@ def check_handshake_errors(port):
     for data, status in cases:
         s = connect(port)
         s.sendall(data)
-        head = read_response(s)
+        head = wsmini.read_head(s)
         expect(head.startswith(b"HTTP/1.1 " + status), "expected %s, got %r" % (status, head[:40]))
         expect_eof(s, "after a refused handshake")
         s.close()

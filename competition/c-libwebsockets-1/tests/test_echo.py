@@ -11,8 +11,6 @@ SIGTERM and expects exit status 0; then starts it again on PORT+1 with a
 failed. Frames the server sends are compared byte for byte where the echo
 is one frame (messages up to 64 KiB); longer echoes are reassembled and
 their opcodes checked, since fragment sizes are the server's choice."""
-import base64
-import hashlib
 import os
 import resource
 import signal
@@ -22,47 +20,22 @@ import subprocess
 import sys
 import time
 
+# wsmini, the kit's WebSocket client, lives in tests/robust at the top.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "robust"))
+import wsmini  # noqa: E402
+from wsmini import frame, server_frame  # noqa: E402
+
 HOST = "127.0.0.1"
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_MESSAGE = 16 << 20
-
-
-class Fail(Exception):
-    pass
+# A failed check and a failed read (a masked server frame) are one kind; an
+# early close is a wsmini.WsClosed, which is an EOFError too.
+Fail = wsmini.WsError
 
 
 def check(cond, what):
     if not cond:
         raise Fail(what)
-
-
-def frame(op, payload=b"", fin=True, rsv=0, masked=True, length=None):
-    """A client frame; length overrides the header's payload length."""
-    n = len(payload) if length is None else length
-    h = bytes([(0x80 if fin else 0) | rsv | op])
-    m = 0x80 if masked else 0
-    if n < 126:
-        h += bytes([m | n])
-    elif n < 65536:
-        h += bytes([m | 126]) + struct.pack(">H", n)
-    else:
-        h += bytes([m | 127]) + struct.pack(">Q", n)
-    if not masked:
-        return h + payload
-    key = os.urandom(4)
-    body = bytes(b ^ key[i & 3] for i, b in enumerate(payload)) if len(payload) < 4096 \
-        else xor_long(payload, key)
-    return h + key + body
-
-
-def xor_long(payload, key):
-    k = (key * (len(payload) // 4 + 1))[:len(payload)]
-    return (int.from_bytes(payload, "big") ^ int.from_bytes(k, "big")).to_bytes(len(payload), "big")
-
-
-def server_frame(op, payload, fin=True):
-    """What the server must send: unmasked, minimal length encoding."""
-    return frame(op, payload, fin=fin, masked=False)
 
 
 def close_payload(code, reason=b""):
@@ -73,53 +46,26 @@ class Conn:
     def __init__(self, port, timeout=10.0):
         self.s = socket.create_connection((HOST, port), timeout=timeout)
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
+        self.port = port
 
     def upgrade(self):
-        key = base64.b64encode(os.urandom(16))
-        self.s.sendall(b"GET / HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
-                       b"Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                       b"Sec-WebSocket-Version: 13\r\n\r\n" % (HOST.encode(), key))
-        head = self.read_until(b"\r\n\r\n")
+        key, request = wsmini.request(HOST, self.port)
+        self.s.sendall(request)
+        head = wsmini.read_head(self.s)
         check(head.startswith(b"HTTP/1.1 101 "), "handshake status %r" % head[:40])
-        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
-        check(b"\r\nsec-websocket-accept: " + accept.lower() in head.lower(),
+        check(b"\r\nsec-websocket-accept: " + wsmini.expected_accept(key).lower() in head.lower(),
               "Sec-WebSocket-Accept missing or wrong")
         return self
 
-    def fill(self):
-        c = self.s.recv(1 << 20)
-        if not c:
-            raise EOFError
-        self.buf += c
-
-    def read_until(self, marker):
-        while marker not in self.buf:
-            self.fill()
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out
-
     def read_exact(self, n):
-        while len(self.buf) < n:
-            self.fill()
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
+        return wsmini.recv_exact(self.s, n)
 
     def read_frame(self):
-        """Returns (fin, opcode, payload, raw bytes); checks the server rules."""
-        h = self.read_exact(2)
-        n, raw = h[1] & 0x7F, h
-        check(h[1] & 0x80 == 0, "server frame is masked")
-        check(h[0] & 0x70 == 0, "server frame has RSV bits")
-        if n == 126:
-            ext = self.read_exact(2)
-            n, raw = struct.unpack(">H", ext)[0], raw + ext
-        elif n == 127:
-            ext = self.read_exact(8)
-            n, raw = struct.unpack(">Q", ext)[0], raw + ext
-        payload = self.read_exact(n)
-        return bool(h[0] & 0x80), h[0] & 0x0F, payload, raw + payload
+        """Returns (fin, opcode, payload, raw bytes); checks the server rules
+        (wsmini refuses a masked one)."""
+        b0, payload, raw = wsmini.recv_frame_bytes(self.s)
+        check(b0 & 0x70 == 0, "server frame has RSV bits")
+        return bool(b0 & 0x80), b0 & 0x0F, payload, raw
 
     def read_message(self):
         """Reassembles one data message; control frames before it are returned too."""
@@ -151,9 +97,8 @@ class Conn:
         our close first; we have sent it by then)."""
         self.s.settimeout(within)
         try:
-            while True:
-                self.fill()
-        except EOFError:
+            while self.s.recv(1 << 20):
+                pass
             return
         except ConnectionResetError:
             return
@@ -273,7 +218,7 @@ def http_status(request, status, must_have=b""):
     def run(port):
         c = Conn(port)
         c.s.sendall(request)
-        head = c.read_until(b"\r\n\r\n")
+        head = wsmini.read_head(c.s)
         check(head.startswith(b"HTTP/1.1 %d " % status), "got %r" % head.split(b"\r\n")[0])
         check(must_have.lower() in head.lower(), "response lacks %r" % must_have)
         c.expect_eof()
@@ -295,7 +240,7 @@ def request(method=b"GET", version=b"HTTP/1.1", host=True, upgrade=b"websocket",
 def case_rfc_sample_accept(port):
     c = Conn(port)
     c.s.sendall(request())
-    head = c.read_until(b"\r\n\r\n")
+    head = wsmini.read_head(c.s)
     check(head.startswith(b"HTTP/1.1 101 "), "status %r" % head[:30])
     check(b"sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=\r\n" in head.lower(),
           "RFC 6455 sample key not answered with its accept value")
@@ -402,10 +347,7 @@ def case_emfile(binary, port, extra):
         wait_listening(port, proc)
         for _ in range(300):
             c = Conn(port, timeout=5)
-            key = base64.b64encode(os.urandom(16))
-            c.s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                        b"Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                        b"Sec-WebSocket-Version: 13\r\n\r\n" % key)
+            c.s.sendall(wsmini.request(HOST, port)[1])
             conns.append(c)
         time.sleep(1.0)
         t0, c0 = time.monotonic(), cpu_seconds(proc.pid)
