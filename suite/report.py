@@ -401,7 +401,9 @@ ENV_KEYS = [
     ("env.server_nofile_hard", "server open files (hard)"),
     ("env.compiler", "compiler"), ("env.lib.sqlite3", "sqlite3"), ("env.lib.inih", "inih"),
     ("env.lib.openssl", "openssl"), ("env.lib.xmlrpc-c", "xmlrpc-c"),
-    ("env.supervisord", "supervisord"), ("env.date", "date (UTC)"),
+    ("env.supervisord", "supervisord"), ("env.wsstats", "wsstats API"),
+    ("suite.server_stats", "server memory and CPU read via"),
+    ("env.date", "date (UTC)"),
 ]
 
 

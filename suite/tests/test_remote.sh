@@ -111,6 +111,9 @@ check "the report has the server's peak memory" /usr/bin/python3 -c 'import csv,
 row = next(csv.DictReader(open(sys.argv[1])))
 sys.exit(not float(row["peak_pss_bytes"] or 0) > 0)' "$tmp/report/summary.csv"
 
+check "the report says where the server's figures came from" \
+    grep -q "^- server memory and CPU read via: supervisord$" "$tmp/report/README.md"
+
 SUPERVISOR_PASSWORD=wrong timeout 30 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out2" 2>&1
 rc=$?
 check "a wrong password: exit 2 (exit $rc)" [ $rc = 2 ]
