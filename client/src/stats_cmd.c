@@ -14,6 +14,7 @@
 #include "clock.h"
 
 #define FORMAT "'PSS_BYTES RSS_BYTES CPU_SECONDS'"
+#define DRAIN_MAX_READS 64
 
 int stats_cmd_parse(const char *line, struct stats_reading *r)
 {
@@ -34,7 +35,9 @@ int stats_cmd_parse(const char *line, struct stats_reading *r)
 static int drain(struct stats_cmd *s, char *why, size_t whylen)
 {
     int got = 0;
-    for (;;) {
+    /* Bounded: a command that prints without pause must not hold up the
+     * recording; what is left is read at the next tick. */
+    for (int reads = 0; reads < DRAIN_MAX_READS; reads++) {
         ssize_t n = read(s->fd, s->line + s->len, sizeof s->line - 1 - s->len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -69,6 +72,7 @@ static int drain(struct stats_cmd *s, char *why, size_t whylen)
             return -1;
         }
     }
+    return got;
 }
 
 int stats_cmd_start(struct stats_cmd *s, const char *command, int timeout_ms,

@@ -100,6 +100,11 @@ check "PSS from the readings, growing" eq "$(sqlite3 "$T/stats.db" \
 check "CPU counted from the first reading" eq "$(sqlite3 "$T/stats.db" \
     "select min(server_cpu_seconds) >= 0 and max(server_cpu_seconds) >= 4 from samples")" 1
 check "the command is stopped with the run" test -z "$(pgrep -f 'echo "\$((4096 + i))')"
+"$BUILD/runtest" "$T/stats3.db" 2 127.0.0.1 $PORT 5 --quiet --server-stats 'yes "100 200 3"'
+check "a command printing without pause: the run goes on" eq "$?" 0
+check "a command printing without pause: every second recorded, all sent echoed" eq \
+    "$(sqlite3 "$T/stats3.db" "select count(*) >= 2 and sum(server_rss_bytes = 200) = count(*)
+     and sum(sent) = sum(recv) and sum(sent) > 0 from samples")" 1
 "$BUILD/runtest" "$T/stats2.db" 3 127.0.0.1 $PORT 5 --quiet \
     --server-stats 'echo 1 2 3; sleep 1.2; echo oops; sleep 60' 2>"$T/stats2.err"
 check "a bad line mid-run: the run goes on" eq "$?" 0

@@ -57,7 +57,10 @@ def _nofile(pid):
 
 
 def group_stats(pgid):
-    """Sums over the live processes of process group pgid."""
+    """Sums over the live processes of process group pgid. Raises OSError
+    when one of them cannot be read for any reason but having exited (a
+    supervisord that may not read its programs' memory must say so, not
+    report zero)."""
     procs = pss = rss = ticks = 0
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -67,7 +70,7 @@ def group_stats(pgid):
             if grp != pgid or state == "Z":
                 continue
             p, r = _memory_kb(name)
-        except (OSError, ValueError, IndexError):
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
             continue  # exited while we looked
         procs += 1
         pss += p
@@ -110,7 +113,11 @@ class WsstatsNamespaceRPCInterface:
             soft, hard = _nofile(pid)
         except OSError as e:
             raise RPCError(Faults.NOT_RUNNING, "%s: %s" % (name, e))
-        stats = group_stats(pgid)
+        try:
+            stats = group_stats(pgid)
+        except OSError as e:
+            raise RPCError(Faults.FAILED, "%s: %s (supervisord must run as root or as "
+                           "the program's user)" % (name, e))
         stats.update({"pid": pid, "pgid": pgid, "nofile_soft": soft,
                       "nofile_hard": hard, "time": time.time()})
         return stats
