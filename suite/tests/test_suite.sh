@@ -235,6 +235,38 @@ else
     check "competition/supervisord.conf starts with the installed wsstats" false
 fi
 
+# A supervisord that may not read its program's memory (it runs as nobody,
+# the program made itself non-dumpable) says so instead of reporting zero.
+chmod 711 "$tmp"
+mkdir -p "$tmp/nobody" && chmod 777 "$tmp/nobody"
+cat >"$tmp/nobody/supervisord.conf" <<CONF
+[supervisord]
+logfile = %(here)s/supervisord.log
+pidfile = %(here)s/supervisord.pid
+childlogdir = %(here)s
+[inet_http_server]
+port = 127.0.0.1:9607
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[rpcinterface:wsstats]
+supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
+[program:hidden]
+command = /usr/bin/python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(60)"
+startsecs = 1
+CONF
+if timeout 20 runuser -u nobody -- env PYTHONPATH="$root/competition/wsstats" \
+        supervisord -c "$tmp/nobody/supervisord.conf"; then
+    sleep 2
+    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 http://127.0.0.1:9607/RPC2 hidden 2>&1)
+    rc=$?
+    timeout 20 supervisorctl -s http://127.0.0.1:9607 shutdown >/dev/null 2>&1
+    check "wsstats, unreadable program: exit 1 (exit $rc)" [ $rc = 1 ]
+    check "wsstats, unreadable program: FAILED, says why" \
+        contains "$out" "FAILED: hidden: [Errno 13] Permission denied"
+else
+    check "supervisord as nobody (9607) starts" false
+fi
+
 # SIGTERM mid-run: the server is stopped, the database stays readable.
 sed -i 's/^servers = .*/servers = c-epoll-1/; s/^seconds = .*/seconds = 60/' "$tmp/suite.ini"
 timeout 90 "$root/runsuite" --fresh "$tmp/suite.ini" >"$tmp/out3" 2>&1 &
