@@ -27,7 +27,7 @@ static int set_msg(struct parse_state *st, const char *fmt, const char *a, const
     return 0;
 }
 
-static int parse_long(const char *s, long min, long max, long *out)
+int config_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;
     errno = 0;
@@ -225,7 +225,7 @@ static int handler(void *user, const char *section, const char *name, const char
     int bad = 0;
     switch (k->kind) {
     case K_LONG:
-        if (parse_long(value, k->min, k->max, &v))
+        if (config_parse_long(value, k->min, k->max, &v))
             bad = 1;
         else if (k->off == OFF(port))
             cfg->port = (int)v;
@@ -265,7 +265,7 @@ static int handler(void *user, const char *section, const char *name, const char
             bad = 1;
         break;
     case K_SEED:
-        if (parse_long(value, 0, LONG_MAX, &v))
+        if (config_parse_long(value, 0, LONG_MAX, &v))
             bad = 1;
         else {
             cfg->seed = (unsigned long)v;

@@ -43,6 +43,9 @@ struct suite_config {
  * message "FILE:LINE: ..." in err. */
 int config_load(const char *path, struct suite_config *cfg, char *err, size_t errlen);
 
+/* A decimal integer in [min, max], nothing else. Returns 0 or -1. */
+int config_parse_long(const char *s, long min, long max, long *out);
+
 /* Parses a CPU list such as "0", "0-3" or "0,2-3". Returns 0 or -1. */
 int config_parse_cpus(const char *s, cpu_set_t *set);
 

@@ -4,6 +4,7 @@
  * wsstats extension. ./runtest --server-stats reads these lines: it is how
  * a server on another machine is sampled. Credentials come from
  * SUPERVISOR_USERNAME and SUPERVISOR_PASSWORD. */
+#include "config.h"
 #include "supervisor.h"
 
 #include <errno.h>
@@ -24,17 +25,6 @@ static void usage(FILE *f)
                "  supervisord at URL (its wsstats extension: competition/wsstats)\n");
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !*s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     long interval_ms = 1000, count = 0;
@@ -45,7 +35,7 @@ int main(int argc, char **argv)
                        : !strcmp(argv[i], "--count")     ? &count
                                                          : NULL;
         if (target) {
-            if (i + 1 == argc || parse_long(argv[i + 1], 1, 86400000, target) < 0) {
+            if (i + 1 == argc || config_parse_long(argv[i + 1], 1, 86400000, target) < 0) {
                 fprintf(stderr, "server_stats: %s: expected an integer 1..86400000, got '%s'\n",
                         argv[i], i + 1 < argc ? argv[i + 1] : "");
                 return 2;

@@ -3,9 +3,9 @@
 #include "child.h"
 #include "db.h"
 #include "environment.h"
-#include "memory.h"
 #include "pin.h"
 #include "port.h"
+#include "sampler.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -218,8 +218,13 @@ static int run_one(const struct suite_config *cfg, struct sup *sup, struct run *
      * behind) and before the load: what the server costs with no client
      * connected, the report's baseline for bytes per connection. */
     long long idle = -1;
-    if (!remote)
-        idle = memory_tree_pss(p.pid);
+    if (!remote) {
+        /* Read as ./runtest reads the samples: the whole process group. */
+        int64_t pss, rss;
+        double cpu;
+        sampler_group(p.pid, &pss, &rss, &cpu);
+        idle = pss;
+    }
     else if (sup_group_stats(sup, r->name, &st, err, sizeof(err)) == 0)
         idle = st.pss_bytes;
     if (idle >= 0)

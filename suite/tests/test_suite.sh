@@ -28,20 +28,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-cat >"$conf" <<CONF
-[supervisord]
-logfile = %(here)s/supervisord.log
-pidfile = %(here)s/supervisord.pid
-childlogdir = %(here)s
-minfds = 1024
-[inet_http_server]
-port = 127.0.0.1:9602
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[rpcinterface:wsstats]
-supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
-[supervisorctl]
-serverurl = http://127.0.0.1:9602
+supervisord_head 9602 >"$conf"
+cat >>"$conf" <<CONF
 [program:c-epoll-1]
 command = $echo_bin --port 8602 --host 127.0.0.1
 autostart = false
@@ -207,7 +195,7 @@ check "server_stats: a bad option, exit 2 and says which" [ $? = 2 -a \
 
 # A supervisord without the extension: said before anything starts.
 mkdir -p "$tmp/bare"
-sed 's/9602/9604/; /wsstats/d; /^\[program/,$d' "$conf" >"$tmp/bare/supervisord.conf"
+supervisord_head 9604 | sed '/wsstats/d' >"$tmp/bare/supervisord.conf"
 if timeout 20 supervisord -c "$tmp/bare/supervisord.conf"; then
     sed 's/9602/9604/' "$tmp/wsstats.ini" >"$tmp/bare.ini"
     sleep 1
@@ -239,17 +227,8 @@ fi
 # the program made itself non-dumpable) says so instead of reporting zero.
 chmod 711 "$tmp"
 mkdir -p "$tmp/nobody" && chmod 777 "$tmp/nobody"
-cat >"$tmp/nobody/supervisord.conf" <<CONF
-[supervisord]
-logfile = %(here)s/supervisord.log
-pidfile = %(here)s/supervisord.pid
-childlogdir = %(here)s
-[inet_http_server]
-port = 127.0.0.1:9607
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[rpcinterface:wsstats]
-supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
+supervisord_head 9607 >"$tmp/nobody/supervisord.conf"
+cat >>"$tmp/nobody/supervisord.conf" <<CONF
 [program:hidden]
 command = /usr/bin/python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(60)"
 startsecs = 1
