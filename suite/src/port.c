@@ -20,7 +20,8 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int port_accepts(const char *host, int port, char *err, size_t errlen)
+/* 1: a connect succeeded; 0: refused or timed out; -1: error (in err). */
+static int port_accepts(const char *host, int port, char *err, size_t errlen)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {

@@ -5,9 +5,6 @@
 
 #include <stddef.h>
 
-/* 1: a connect succeeded; 0: refused or timed out; -1: error (in err). */
-int port_accepts(const char *host, int port, char *err, size_t errlen);
-
 /* Poll every 100 ms for up to timeout_ms. Return 0 when the wanted state
  * was seen, 1 on timeout, -1 on error, 2 when *stop became non-zero. */
 int port_wait_accepting(const char *host, int port, long timeout_ms,
