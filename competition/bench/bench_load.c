@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "ws_accept_key.h"
 #include "ws_frame.h"
 
@@ -60,6 +62,8 @@ struct load {
     int epfd;
     int connecting, ready, failed, dropped, errors;
     size_t msg_len, reply_len, buf_cap;
+    uint8_t reply_hdr[WS_FRAME_MAX_HEADER]; /* header every echo must carry */
+    size_t reply_hdr_len;    /* 0 with --raw */
     uint8_t *expect;         /* payload every echo must carry */
     unsigned long long counted, total; /* in the window / including warm-up */
     bool counting;
@@ -144,21 +148,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-static void base64_16(const uint8_t in[16], char out[25])
-{
-    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    int j = 0;
-    for (int i = 0; i < 15; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-        out[j++] = t[v >> 18], out[j++] = t[(v >> 12) & 63];
-        out[j++] = t[(v >> 6) & 63], out[j++] = t[v & 63];
-    }
-    uint32_t v = (uint32_t)in[15] << 16;
-    out[j++] = t[v >> 18], out[j++] = t[(v >> 12) & 63];
-    out[j++] = '=', out[j++] = '=';
-    out[j] = 0;
-}
-
 static void kill_conn(struct load *l, struct lconn *c, bool error)
 {
     if (c->state == L_CONNECTING)
@@ -223,7 +212,7 @@ static void on_connected(struct load *l, struct lconn *c)
         kill_conn(l, c, true);
         return;
     }
-    base64_16(raw, key);
+    EVP_EncodeBlock((unsigned char *)key, raw, sizeof raw); /* 24 characters and a NUL */
     ws_accept_key(key, 24, c->accept);
     int n = snprintf(req, sizeof req,
                      "GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
@@ -307,11 +296,8 @@ static void on_echo(struct load *l, struct lconn *c)
     c->have += (size_t)r;
     if (c->have < l->reply_len)
         return;
-    size_t hl = l->reply_len - (size_t)l->o.size;
-    uint8_t hdr[WS_FRAME_MAX_HEADER];
-    if (!l->o.raw)
-        ws_frame_write_header(hdr, true, WS_OP_BINARY, (uint64_t)l->o.size, NULL);
-    if (c->have != l->reply_len || (!l->o.raw && memcmp(c->buf, hdr, hl)) ||
+    size_t hl = l->reply_hdr_len;
+    if (c->have != l->reply_len || memcmp(c->buf, l->reply_hdr, hl) ||
         memcmp(c->buf + hl, l->expect, (size_t)l->o.size)) {
         fprintf(stderr, "bench_load: wrong echo (%zu bytes)\n", c->have);
         kill_conn(l, c, true);
@@ -456,9 +442,10 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t size = (size_t)l.o.size;
-    size_t hl = 2 + (size > 65535 ? 8 : size > 125 ? 2 : 0);
-    l.msg_len = l.o.raw ? size : hl + 4 + size;
-    l.reply_len = l.o.raw ? size : hl + size;
+    if (!l.o.raw)
+        l.reply_hdr_len = ws_frame_write_header(l.reply_hdr, true, WS_OP_BINARY, size, NULL);
+    l.msg_len = l.o.raw ? size : l.reply_hdr_len + 4 + size;
+    l.reply_len = l.reply_hdr_len + size;
     l.buf_cap = l.reply_len > RESP_MAX ? l.reply_len : RESP_MAX;
     l.c = calloc((size_t)l.o.conns, sizeof *l.c);
     l.expect = malloc(size);

@@ -131,9 +131,8 @@ static enum conn_result on_control(struct conn *c, struct conn_out *o, uint8_t o
         return CONN_OK;
     if (op == WS_OP_PING)
         return emit(c, o, WS_OP_PONG, pl, len) ? nomem(c, o) : CONN_OK;
-    /* close: echo the code (RFC 6455 5.5.1), refuse a malformed one */
-    if (len == 1)
-        return fail(c, o, WS_CLOSE_PROTOCOL, CONN_ERR_PROTOCOL);
+    /* close: echo the code (RFC 6455 5.5.1), refuse a malformed one; a
+     * 1-byte payload never gets here (ws_frame_check) */
     if (len >= 2) {
         if (!ws_close_code_valid((unsigned)pl[0] << 8 | pl[1]))
             return fail(c, o, WS_CLOSE_PROTOCOL, CONN_ERR_PROTOCOL);
@@ -371,10 +370,6 @@ static enum conn_result feed_handshake(struct conn *c, uint8_t **pp, size_t *np,
     }
     struct ws_upgrade u;
     int st = ws_upgrade_parse(buf, len, lim->max_header, &u);
-    if (st == WS_UPGRADE_INCOMPLETE && len > lim->max_header) {
-        u.status = st = WS_UPGRADE_TOO_LARGE;
-        u.reason = "request header too large";
-    }
     if (st == WS_UPGRADE_INCOMPLETE) {
         if (!hs) {
             size_t cap = n > HS_MIN_CAP ? n : HS_MIN_CAP;

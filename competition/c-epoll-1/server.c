@@ -3,13 +3,6 @@
 #include "loop.h"
 #include "ws_main.h"
 
-#ifndef WS_NAME
-#define WS_NAME "c-epoll-1"
-#endif
-#ifndef WS_DEFAULT_WORKERS
-#define WS_DEFAULT_WORKERS 1
-#endif
-
 int main(int argc, char **argv)
 {
     return ws_main(WS_NAME, WS_DEFAULT_WORKERS, NULL, argc, argv, loop_run);

@@ -19,18 +19,10 @@
 #include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_signal.h"
-#include "ws_workers.h"
 
-#ifndef CONTESTANT_NAME
-#define CONTESTANT_NAME "c-h2o-1"
-#endif
-#ifndef DEFAULT_WORKERS
-#define DEFAULT_WORKERS 1
-#endif
-
+#define RCVBUF_CAP (256 * 1024) /* see on_accept */
 /* Connections taken per wake-up of the listener, so a flood of connects
  * cannot starve the connections already open. */
-#define RCVBUF_CAP (256 * 1024)
 #define ACCEPT_BATCH 64
 
 struct worker {
@@ -181,5 +173,5 @@ static int run_worker(int index, void *arg)
 
 int main(int argc, char **argv)
 {
-    return ws_main(CONTESTANT_NAME, DEFAULT_WORKERS, NULL, argc, argv, run_worker);
+    return ws_main(WS_NAME, WS_DEFAULT_WORKERS, NULL, argc, argv, run_worker);
 }

@@ -20,7 +20,6 @@
 struct conn {
     struct event ev;
     struct ws_wslay_conn ws;
-    struct conn *prev, *next; /* every connection, for shutdown */
     int fd;
     short interest;           /* EV_READ / EV_WRITE the event is armed for */
     uint8_t hold_len;
@@ -28,7 +27,6 @@ struct conn {
 };
 
 static struct event_base *base;
-static struct conn *all;
 
 static ssize_t io_recv(void *user, uint8_t *buf, size_t len)
 {
@@ -85,12 +83,6 @@ static void conn_close(struct conn *c)
     event_del(&c->ev);
     ws_wslay_release(&c->ws);
     close(c->fd);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        all = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
     free(c);
 }
 
@@ -145,11 +137,6 @@ void conn_accept(int fd)
     }
     c->fd = fd;
     c->hold_len = 0;
-    c->prev = NULL;
-    c->next = all;
-    if (all)
-        all->prev = c;
-    all = c;
     ws_wslay_open(&c->ws, c);
     if (arm(c, EV_READ) < 0)
         conn_close(c);
@@ -167,6 +154,5 @@ void conn_tick(void)
 
 void conn_close_all(void)
 {
-    while (all)
-        conn_close(all);
+    ws_wslay_close_all(expire);
 }

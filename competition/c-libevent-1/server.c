@@ -6,7 +6,6 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,16 +17,7 @@
 #include "ws_main.h"
 #include "ws_listen.h"
 #include "ws_log.h"
-#include "ws_signal.h"
-#include "ws_workers.h"
 #include "ws_wslay.h"
-
-#ifndef WS_NAME
-#define WS_NAME "c-libevent-1"
-#endif
-#ifndef WS_DEFAULT_WORKERS
-#define WS_DEFAULT_WORKERS 1
-#endif
 
 static struct evconnlistener *listener;
 static bool listener_paused;

@@ -25,7 +25,6 @@ struct pending_write {
 struct conn {
     uv_tcp_t tcp;
     struct ws_wslay_conn ws;
-    struct conn *prev, *next;     /* every connection, for shutdown */
     struct pending_write *pending; /* a uv_write in flight, or NULL */
     uint8_t hold[WS_FRAME_MAX_HEADER];  /* a frame header waiting for its payload */
     uint8_t hold_len;
@@ -33,7 +32,6 @@ struct conn {
 };
 
 static uv_loop_t *loop;
-static struct conn *all;
 static char rbuf[64 << 10];
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
@@ -50,12 +48,6 @@ static void conn_close(struct conn *c)
         return;
     c->closing = true;
     ws_wslay_release(&c->ws);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        all = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
     /* A write in flight gets UV_ECANCELED first, then on_closed frees c. */
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
@@ -220,10 +212,6 @@ void conn_accept(uv_stream_t *server)
         uv_close((uv_handle_t *)&c->tcp, on_closed);
         return;
     }
-    c->next = all;
-    if (all)
-        all->prev = c;
-    all = c;
     /* Echo replies are small and must not wait for Nagle. */
     uv_tcp_nodelay(&c->tcp, 1);
     ws_wslay_open(&c->ws, c);
@@ -242,6 +230,5 @@ void conn_tick(void)
 
 void conn_close_all(void)
 {
-    while (all)
-        conn_close(all);
+    ws_wslay_close_all(expire);
 }

@@ -4,9 +4,6 @@
  * conn.c. libuv handles EMFILE on accept itself: it keeps a spare
  * descriptor and sheds pending connections with it (uv__emfile_trick),
  * then reports UV_EMFILE to on_connection, which only logs. */
-#include <errno.h>
-#include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <uv.h>
@@ -16,16 +13,7 @@
 #include "ws_main.h"
 #include "ws_listen.h"
 #include "ws_log.h"
-#include "ws_signal.h"
-#include "ws_workers.h"
 #include "ws_wslay.h"
-
-#ifndef WS_NAME
-#define WS_NAME "c-libuv-wslay"
-#endif
-#ifndef WS_DEFAULT_WORKERS
-#define WS_DEFAULT_WORKERS 1
-#endif
 
 static unsigned long long accept_errors;
 

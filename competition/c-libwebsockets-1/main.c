@@ -11,7 +11,6 @@
 #include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_signal.h"
-#include "ws_workers.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -19,13 +18,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
-
-#ifndef MAIN_NAME
-#define MAIN_NAME "c-libwebsockets-1"
-#endif
-#ifndef MAIN_WORKERS
-#define MAIN_WORKERS 1
-#endif
 
 /* lws's default event loop calls poll() on every descriptor each time round:
  * at 10,000 connections that was 85% of the CPU (sock_poll, tcp_poll, fdget
@@ -242,5 +234,5 @@ int main(int argc, char **argv)
     lws_set_log_level(LLL_ERR | LLL_WARN, main_log_emit);
     char detail[64];
     snprintf(detail, sizeof detail, "lws %s", lws_get_library_version());
-    return ws_main(MAIN_NAME, MAIN_WORKERS, detail, argc, argv, main_worker);
+    return ws_main(WS_NAME, WS_DEFAULT_WORKERS, detail, argc, argv, main_worker);
 }

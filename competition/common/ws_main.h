@@ -1,5 +1,7 @@
 /* The start-up every contestant shares, so a contestant's main() is one
- * line and its own file holds only what is particular to its framework. */
+ * line and its own file holds only what is particular to its framework:
+ *     return ws_main(WS_NAME, WS_DEFAULT_WORKERS, NULL, argc, argv, run);
+ * (contestant.mk defines both from the Makefile's NAME and WORKERS). */
 #ifndef WS_MAIN_H
 #define WS_MAIN_H
 

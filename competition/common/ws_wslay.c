@@ -46,7 +46,7 @@ static size_t max_message = 16u << 20;
 static size_t max_header = 8192;
 static uint32_t handshake_ms = 5000;
 static struct ws_wslay_stats stats;
-static struct conn_list handshakes, lingering, with_ctx;
+static struct conn_list handshakes, lingering, with_ctx, without_ctx;
 static uint32_t last_sweep_ms;
 
 /* Bytes handed to wslay's recv callback during one wslay_event_recv();
@@ -94,23 +94,52 @@ static void list_remove(struct conn_list *l, struct ws_wslay_conn *c)
     c->prev = c->next = NULL;
 }
 
-/* The list a connection is on follows from its state. */
+/* Every live connection is on one list, which follows from its state (and,
+ * when open, from whether it holds a wslay context): so the deadline queues
+ * stay sorted, the sweep sees only contexts, and ws_wslay_close_all() finds
+ * them all. Change either only between unlist() and enlist(). */
+static struct conn_list *list_of(const struct ws_wslay_conn *c)
+{
+    switch (c->state) {
+    case ST_HANDSHAKE:
+        return &handshakes;
+    case ST_OPEN:
+        return c->ctx ? &with_ctx : &without_ctx;
+    case ST_LINGER:
+        return &lingering;
+    default:
+        return NULL;
+    }
+}
+
 static void unlist(struct ws_wslay_conn *c)
 {
-    if (c->state == ST_HANDSHAKE)
-        list_remove(&handshakes, c);
-    else if (c->state == ST_LINGER)
-        list_remove(&lingering, c);
-    else if (c->state == ST_OPEN && c->ctx)
-        list_remove(&with_ctx, c);
+    struct conn_list *l = list_of(c);
+    if (l)
+        list_remove(l, c);
+}
+
+static void enlist(struct ws_wslay_conn *c)
+{
+    struct conn_list *l = list_of(c);
+    if (l)
+        list_append(l, c);
+}
+
+static void set_state(struct ws_wslay_conn *c, enum conn_state state)
+{
+    unlist(c);
+    c->state = state;
+    enlist(c);
 }
 
 static void free_ctx(struct ws_wslay_conn *c)
 {
-    list_remove(&with_ctx, c);
+    unlist(c);
     wslay_event_context_free(c->ctx);
     c->ctx = NULL;
     c->flags = 0;
+    enlist(c);
 }
 
 /* ---- wslay callbacks ---- */
@@ -326,9 +355,8 @@ static int linger(struct ws_wslay_conn *c)
         free_ctx(c);
     free(c->request); /* a close frame still held */
     c->request = NULL;
-    c->state = ST_LINGER;
     c->deadline_ms = now_ms() + LINGER_MS;
-    list_append(&lingering, c);
+    set_state(c, ST_LINGER);
     io->shutdown(c->user);
     return WS_WSLAY_OK;
 }
@@ -407,12 +435,16 @@ static int flush(struct ws_wslay_conn *c)
 static int frames(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
 {
     if (!c->ctx) {
-        if (wslay_event_context_server_init(&c->ctx, &callbacks, c) != 0) {
+        /* wslay may leave its argument pointing at freed memory on failure */
+        wslay_event_context_ptr ctx;
+        if (wslay_event_context_server_init(&ctx, &callbacks, c) != 0) {
             stats.nomem++;
             return WS_WSLAY_CLOSE;
         }
-        wslay_event_config_set_max_recv_msg_length(c->ctx, max_message);
-        list_append(&with_ctx, c);
+        wslay_event_config_set_max_recv_msg_length(ctx, max_message);
+        unlist(c);
+        c->ctx = ctx;
+        enlist(c);
     }
     return feed(c, buf, len);
 }
@@ -453,7 +485,6 @@ static int handshake(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
     free(c->request);
     c->request = NULL;
     c->request_len = 0;
-    list_remove(&handshakes, c);
 
     char resp[256];
     size_t resp_len = ws_upgrade_response(&u, resp, sizeof resp);
@@ -464,7 +495,7 @@ static int handshake(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
     /* A new socket's send buffer always takes 256 bytes; not taking them
      * means the peer is gone. */
     if (w != (ssize_t)resp_len) {
-        c->state = ST_DONE;
+        set_state(c, ST_DONE);
         stats.resets++;
         return WS_WSLAY_CLOSE;
     }
@@ -473,7 +504,7 @@ static int handshake(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
         return linger(c);
     }
     stats.upgraded++;
-    c->state = ST_OPEN;
+    set_state(c, ST_OPEN);
     /* Bytes after the request are the first frames. */
     size_t used = u.request_len - old;
     if (used < len)
@@ -519,7 +550,7 @@ void ws_wslay_open(struct ws_wslay_conn *c, void *user)
     c->user = user;
     c->state = ST_HANDSHAKE;
     c->deadline_ms = now_ms() + handshake_ms;
-    list_append(&handshakes, c);
+    enlist(c);
     stats.opened++;
 }
 
@@ -608,15 +639,20 @@ static bool idle(const struct ws_wslay_conn *c)
            !wslay_event_get_close_sent(c->ctx);
 }
 
+/* Takes c off its list for good and hands it to the framework to close. */
+static void drop(struct ws_wslay_conn *c, void (*close)(void *user))
+{
+    set_state(c, ST_DONE);
+    close(c->user);
+}
+
 static void expire_list(struct conn_list *l, uint32_t now, uint64_t *counter,
                         void (*expire)(void *user))
 {
     struct ws_wslay_conn *c;
     while ((c = l->head) && reached(c->deadline_ms, now)) {
-        list_remove(l, c);
-        c->state = ST_DONE;
         (*counter)++;
-        expire(c->user);
+        drop(c, expire);
     }
 }
 
@@ -645,6 +681,14 @@ void ws_wslay_tick(void (*expire)(void *user))
      * after a sweep that freed many: it walks the whole heap. */
     if (freed >= TRIM_AFTER)
         malloc_trim(0);
+}
+
+void ws_wslay_close_all(void (*close)(void *user))
+{
+    struct conn_list *lists[] = {&handshakes, &without_ctx, &with_ctx, &lingering};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        while (lists[i]->head)
+            drop(lists[i]->head, close);
 }
 
 const struct ws_wslay_stats *ws_wslay_stats(void)

@@ -10,7 +10,7 @@
  * quiet for about a second at a message boundary with nothing queued.
  *
  * One process, one thread: state shared between connections (the read
- * buffer, the handshake and linger queues) is per process. */
+ * buffer, the connection lists) is per process. */
 #ifndef WS_WSLAY_H
 #define WS_WSLAY_H
 
@@ -48,7 +48,7 @@ struct ws_wslay_conn {
     void *user;
     struct wslay_event_context *ctx;  /* NULL while idle */
     char *request;                    /* upgrade request, while incomplete */
-    struct ws_wslay_conn *prev, *next; /* handshake, linger or context list */
+    struct ws_wslay_conn *prev, *next; /* the list its state puts it on */
     uint64_t payload_left;            /* of the frame being fed to wslay */
     uint64_t msg_len;                 /* of the data message being received */
     uint32_t request_len;
@@ -106,6 +106,10 @@ void ws_wslay_release(struct ws_wslay_conn *c);
  * connection and close its socket), and releases idle wslay contexts. */
 #define WS_WSLAY_TICK_MS 100
 void ws_wslay_tick(void (*expire)(void *user));
+
+/* At shutdown: calls close(user) for every connection not yet released
+ * (close must release it and close its socket, as expire does). */
+void ws_wslay_close_all(void (*close)(void *user));
 
 const struct ws_wslay_stats *ws_wslay_stats(void);
 void ws_wslay_log_stats(void);

@@ -1,7 +1,7 @@
 /* Unit tests of the wslay glue (competition/common/ws_wslay.c) through a
  * fake socket: exact output bytes for coalesced, byte-at-a-time and every
  * two-piece split of the input; fail-fast close codes; idle context release
- * only at message boundaries; backpressure; handshake deadline. */
+ * only at message boundaries; backpressure; shutdown; handshake deadline. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +358,34 @@ static void test_backpressure(void)
     ws_wslay_release(&c);
 }
 
+/* Shutdown reaches every connection, whatever its state, exactly once. */
+static void test_close_all(void)
+{
+    struct ws_wslay_conn hs, idle, busy, closing;
+    struct ws_wslay_conn *upgraded[] = {&idle, &busy, &closing};
+    reset_out();
+    expired = 0;
+    ws_wslay_open(&hs, &hs);
+    CHECK(ws_wslay_input(&hs, (const uint8_t *)request, 20) == WS_WSLAY_OK);
+    for (int i = 0; i < 3; i++) {
+        ws_wslay_open(upgraded[i], upgraded[i]);
+        CHECK(ws_wslay_input(upgraded[i], (const uint8_t *)request, strlen(request)) ==
+              WS_WSLAY_OK);
+    }
+    in.n = 0;
+    put_client_frame(&in, false, WS_OP_TEXT, "part", 4);
+    CHECK(ws_wslay_input(&busy, in.p, in.n) == WS_WSLAY_OK);
+    CHECK(idle.ctx == NULL && busy.ctx != NULL);
+    in.n = 0;
+    put_client_frame(&in, true, WS_OP_CLOSE, "\x03\xe8", 2);
+    CHECK(ws_wslay_input(&closing, in.p, in.n) == WS_WSLAY_OK);
+    CHECK(shutdowns == 1); /* lingering */
+    ws_wslay_close_all(on_expire);
+    CHECK(expired == 4);
+    ws_wslay_close_all(on_expire);
+    CHECK(expired == 4);
+}
+
 static void test_handshake_deadline(void)
 {
     setup(1u << 20, 300);
@@ -381,6 +409,7 @@ int main(void)
     test_fail_fast();
     test_idle_release();
     test_backpressure();
+    test_close_all();
     test_handshake_deadline();
     printf("test_ws_wslay: ok\n");
     return 0;
