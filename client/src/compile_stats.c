@@ -118,7 +118,7 @@ static void load(struct run *r)
         r->exits[r->n_exits++].n = n;
         if (!reason)
             continue;
-        if (!strcmp(reason, "connection_timeout") || !strcmp(reason, "handshake_timeout"))
+        if (event_exit_is_timeout(reason))
             r->timeouts += n;
         else if (strcmp(reason, "run_end") != 0)
             r->crashes += n;

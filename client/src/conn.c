@@ -23,6 +23,21 @@ static uint32_t slot_of(const struct worker *w, const struct conn *c)
     return (uint32_t)(c - w->conns);
 }
 
+/* --saturate: the time each in-flight message went out, its schedule. */
+static uint64_t *sat_sched(struct worker *w, const struct conn *c, uint32_t seq)
+{
+    return &w->sat_sched[(uint64_t)slot_of(w, c) * w->o->saturate + seq % w->o->saturate];
+}
+
+/* When message seq was due: open + seq * interval, or with --saturate when
+ * it went out. Derived, so a partly written frame needs no copy of it. */
+static uint64_t sched_of(struct worker *w, const struct conn *c, uint32_t seq)
+{
+    if (w->o->saturate)
+        return *sat_sched(w, c, seq);
+    return c->open_us + (uint64_t)seq * w->interval_us;
+}
+
 static void new_mask(struct worker *w, struct conn *c)
 {
     uint32_t m = (uint32_t)prng_next(&w->prng);
@@ -33,15 +48,16 @@ void conn_exit(struct worker *w, struct conn *c, const char *reason)
 {
     if (c->state == CONN_DONE)
         return;
-    recorder_add(&w->rec, EVENT_EXIT, c->client, worker_now(w), 0, 0,
-                 c->opened, reason);
+    bool opened = c->state == CONN_OPEN || c->state == CONN_CLOSING;
+    recorder_add(&w->rec, EVENT_EXIT, c->client, worker_now(w), 0, 0, opened,
+                 reason);
     if (c->fd >= 0) {
         close(c->fd);   /* also leaves the epoll set */
         c->fd = -1;
         w->live--;
     }
     schedule_cancel(&w->sched, slot_of(w, c));
-    if (c->opened)
+    if (opened)
         w->in_flight -= c->next_seq - c->recv_seq;
     c->state = CONN_DONE;
 }
@@ -59,23 +75,21 @@ static void exit_errno(struct worker *w, struct conn *c, int err)
 static size_t build_out(struct worker *w, struct conn *c)
 {
     const struct run_opts *o = w->o;
-    uint8_t code[2];
+    static const uint8_t code[2] = {WS_CLOSE_NORMAL >> 8, WS_CLOSE_NORMAL & 0xff};
 
     switch (c->out) {
     case OUT_REQUEST:
         return handshake_build_request((char *)w->scratch, w->scratch_len,
-                                       w->request_host, o->port, o->path, c->key);
+                                       o->host, o->port, o->path, c->key);
     case OUT_MESSAGE: {
-        struct message_head h = {c->client, c->next_seq - 1, c->out_sched_us,
-                                 c->out_sent_us};
+        uint32_t seq = c->next_seq - 1;
+        struct message_head h = {c->client, seq, sched_of(w, c, seq), c->out_sent_us};
         return message_build_frame(w->scratch, &h, o->size, c->mask);
     }
     case OUT_PONG:
         return message_build_control(w->scratch, WS_OP_PONG, c->rx.ctrl,
                                      c->rx.ctrl_len, c->mask);
     case OUT_CLOSE:
-        code[0] = (uint8_t)(c->close_code >> 8);
-        code[1] = (uint8_t)c->close_code;
         return message_build_control(w->scratch, WS_OP_CLOSE, code, 2, c->mask);
     default:
         return 0;
@@ -100,14 +114,13 @@ static bool next_out(struct worker *w, struct conn *c)
         if (c->next_seq - c->recv_seq >= o->saturate)
             return false;
         sched = now;
-        w->sat_sched[(uint64_t)slot_of(w, c) * o->saturate + c->next_seq % o->saturate] = sched;
+        *sat_sched(w, c, c->next_seq) = sched;
     } else {
-        sched = c->open_us + (uint64_t)c->next_seq * w->interval_us;
+        sched = sched_of(w, c, c->next_seq);
         if (sched > now)
             return false;
     }
     c->out = OUT_MESSAGE;
-    c->out_sched_us = sched;
     c->out_sent_us = now;
     new_mask(w, c);
     recorder_add(&w->rec, EVENT_MESSAGE_SEND, c->client, now, c->next_seq,
@@ -147,8 +160,7 @@ static void conn_flush(struct worker *w, struct conn *c)
      * unless a blocked write will (EPOLLOUT) first. */
     if (c->state == CONN_OPEN && !w->o->saturate && w->phase == PHASE_RUN) {
         if (c->out == OUT_NONE)
-            schedule_set(&w->sched, slot_of(w, c),
-                         c->open_us + (uint64_t)c->next_seq * w->interval_us);
+            schedule_set(&w->sched, slot_of(w, c), sched_of(w, c, c->next_seq));
         else
             schedule_cancel(&w->sched, slot_of(w, c));
     }
@@ -256,7 +268,6 @@ static void handshake_readable(struct worker *w, struct conn *c)
                  (int64_t)(now - c->start_us), 0, NULL);
     schedule_cancel(&w->sched, slot_of(w, c));
     c->state = CONN_OPEN;
-    c->opened = true;
     c->open_us = now;
     message_rx_init(&c->rx);
     conn_flush(w, c);
@@ -266,11 +277,8 @@ static void handshake_readable(struct worker *w, struct conn *c)
 
 static void on_echo(struct worker *w, struct conn *c, const struct message_head *h)
 {
-    const struct run_opts *o = w->o;
     uint64_t now = worker_now(w);
-    uint64_t sched = o->saturate
-        ? w->sat_sched[(uint64_t)slot_of(w, c) * o->saturate + h->seq % o->saturate]
-        : c->open_us + (uint64_t)h->seq * w->interval_us;
+    uint64_t sched = sched_of(w, c, h->seq);
 
     /* The decoder checked client, seq and filler; the times must be the
      * ones this connection wrote. */
@@ -425,7 +433,6 @@ void conn_start_close(struct worker *w, struct conn *c)
         return;
     }
     c->state = CONN_CLOSING;
-    c->close_code = WS_CLOSE_NORMAL;
     c->out = OUT_CLOSE;
     c->out_off = 0;
     new_mask(w, c);

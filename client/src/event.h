@@ -4,7 +4,9 @@
 #ifndef EVENT_H
 #define EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum event_type {
     EVENT_WS_INIT = 1,     /* TCP connect started; data = start lag us */
@@ -30,5 +32,12 @@ struct event_record {
 
 /* The name stored in events.type. */
 const char *event_type_name(unsigned type);
+
+/* Exit reasons counted as timeouts rather than crashes. */
+static inline bool event_exit_is_timeout(const char *reason)
+{
+    return strcmp(reason, "connection_timeout") == 0 ||
+           strcmp(reason, "handshake_timeout") == 0;
+}
 
 #endif

@@ -60,6 +60,18 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
     return 0;
 }
 
+/* An integer option in lo..hi; the message states the range it checked. */
+static int parse_range(const char *what, const char *a, uint64_t lo, uint64_t hi,
+                       uint64_t *out, char *err, size_t errlen)
+{
+    char expect[64];
+    if (parse_u64(a, lo, hi, out) == 0)
+        return 0;
+    snprintf(expect, sizeof expect, "an integer %llu..%llu", (unsigned long long)lo,
+             (unsigned long long)hi);
+    return bad(err, errlen, what, a, expect);
+}
+
 static int parse_addr(const char *s, size_t n, struct in_addr *a)
 {
     char buf[INET_ADDRSTRLEN];
@@ -148,33 +160,33 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
         const char *a = optarg;
         switch (c) {
         case O_ARRIVAL:
-            if (parse_u64(a, 0, 60000000, &o->arrival_us))
-                return bad(err, errlen, "--arrival-us", a, "an integer 0..60000000");
+            if (parse_range("--arrival-us", a, 0, 60000000, &o->arrival_us, err, errlen))
+                return -1;
             break;
         case O_INTERVAL:
-            if (parse_u64(a, 1, 3600000, &o->interval_ms))
-                return bad(err, errlen, "--interval-ms", a, "an integer 1..3600000");
+            if (parse_range("--interval-ms", a, 1, 3600000, &o->interval_ms, err, errlen))
+                return -1;
             break;
         case O_SIZE:
-            if (parse_u64(a, MESSAGE_MIN_SIZE, MESSAGE_MAX_SIZE, &v))
-                return bad(err, errlen, "--size", a, "an integer 24..1048576");
+            if (parse_range("--size", a, MESSAGE_MIN_SIZE, MESSAGE_MAX_SIZE, &v, err, errlen))
+                return -1;
             o->size = (uint32_t)v;
             break;
         case O_CTO:
-            if (parse_u64(a, 1, 600000, &o->connect_timeout_ms))
-                return bad(err, errlen, "--connect-timeout-ms", a, "an integer 1..600000");
+            if (parse_range("--connect-timeout-ms", a, 1, 600000, &o->connect_timeout_ms, err, errlen))
+                return -1;
             break;
         case O_HTO:
-            if (parse_u64(a, 1, 600000, &o->handshake_timeout_ms))
-                return bad(err, errlen, "--handshake-timeout-ms", a, "an integer 1..600000");
+            if (parse_range("--handshake-timeout-ms", a, 1, 600000, &o->handshake_timeout_ms, err, errlen))
+                return -1;
             break;
         case O_DRAIN:
-            if (parse_u64(a, 0, 600000, &o->drain_ms))
-                return bad(err, errlen, "--drain-ms", a, "an integer 0..600000");
+            if (parse_range("--drain-ms", a, 0, 600000, &o->drain_ms, err, errlen))
+                return -1;
             break;
         case O_CLOSEW:
-            if (parse_u64(a, 0, 600000, &o->close_wait_ms))
-                return bad(err, errlen, "--close-wait-ms", a, "an integer 0..600000");
+            if (parse_range("--close-wait-ms", a, 0, 600000, &o->close_wait_ms, err, errlen))
+                return -1;
             break;
         case O_PATH:
             if (a[0] != '/' || strlen(a) > 1024 || strpbrk(a, " \r\n"))
@@ -182,8 +194,8 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
             o->path = a;
             break;
         case O_WORKERS:
-            if (parse_u64(a, 1, 256, &v))
-                return bad(err, errlen, "--workers", a, "an integer 1..256");
+            if (parse_range("--workers", a, 1, 256, &v, err, errlen))
+                return -1;
             o->workers = (unsigned)v;
             break;
         case O_BIND:
@@ -215,17 +227,17 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
             o->server_stats = a;
             break;
         case O_SAT:
-            if (parse_u64(a, 1, 1024, &v))
-                return bad(err, errlen, "--saturate", a, "an integer 1..1024");
+            if (parse_range("--saturate", a, 1, 1024, &v, err, errlen))
+                return -1;
             o->saturate = (uint32_t)v;
             break;
         case O_LAG:
-            if (parse_u64(a, 1, 60000000, &o->lag_threshold_us))
-                return bad(err, errlen, "--lag-threshold-us", a, "an integer 1..60000000");
+            if (parse_range("--lag-threshold-us", a, 1, 60000000, &o->lag_threshold_us, err, errlen))
+                return -1;
             break;
         case O_GRID:
-            if (parse_u64(a, 0, 100000, &o->timer_grid_us))
-                return bad(err, errlen, "--timer-grid-us", a, "an integer 0..100000");
+            if (parse_range("--timer-grid-us", a, 0, 100000, &o->timer_grid_us, err, errlen))
+                return -1;
             break;
         case O_QUIET:
             o->quiet = true;
@@ -260,8 +272,8 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
     if (parse_u64(pos[3], 1, 65535, &v))
         return bad(err, errlen, "PORT", pos[3], "a port 1..65535");
     o->port = (unsigned)v;
-    if (parse_u64(pos[4], 1, 10000000, &v))
-        return bad(err, errlen, "CLIENTS", pos[4], "an integer 1..10000000");
+    if (parse_range("CLIENTS", pos[4], 1, 10000000, &v, err, errlen))
+        return -1;
     o->clients = (uint32_t)v;
 
     struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;

@@ -16,12 +16,6 @@ int recorder_init(struct recorder *r, int fd, uint16_t worker, size_t records)
     return r->buf ? 0 : -1;
 }
 
-void recorder_free(struct recorder *r)
-{
-    free(r->buf);
-    r->buf = NULL;
-}
-
 int recorder_flush(struct recorder *r, bool block)
 {
     while (r->off < r->len && !r->broken) {

@@ -1,7 +1,8 @@
 /* Event transport from a worker to the parent: fixed-size records appended
- * to a buffer allocated once, written to a pipe once per loop iteration
- * without blocking. Only when the buffer is full (the parent's writer fell
- * far behind) does a worker wait, and that stall is counted. */
+ * to a buffer allocated once, written to a pipe without blocking when the
+ * worker flushes (every 10 ms, or sooner past 256 KiB). Only when the
+ * buffer is full (the parent's writer fell far behind) does a worker wait,
+ * and that stall is counted. */
 #ifndef RECORDER_H
 #define RECORDER_H
 
@@ -21,7 +22,6 @@ struct recorder {
 };
 
 int recorder_init(struct recorder *r, int fd, uint16_t worker, size_t records);
-void recorder_free(struct recorder *r);
 
 void recorder_add(struct recorder *r, unsigned type, uint32_t client,
                   uint64_t t_us, int64_t key, int64_t data, int64_t data2,

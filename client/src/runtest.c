@@ -52,7 +52,7 @@ struct parent {
     double server_cpu_base;
     struct stats_cmd server_stats;
 
-    uint64_t started, opened, connected, sent, recv, timeouts, others, stalls;
+    uint64_t started, connected, sent, recv, timeouts, others, stalls;
     unsigned workers_done;
     struct reason_count reasons[MAX_REASONS];
     unsigned n_reasons;
@@ -96,12 +96,6 @@ static void count_reason(struct parent *p, const char *reason)
     p->reasons[i].n++;
 }
 
-static bool is_timeout(const char *reason)
-{
-    return strcmp(reason, "connection_timeout") == 0 ||
-           strcmp(reason, "handshake_timeout") == 0;
-}
-
 static void on_record(void *ctx, const struct event_record *e)
 {
     struct parent *p = ctx;
@@ -114,7 +108,6 @@ static void on_record(void *ctx, const struct event_record *e)
         stats_vec_push(&p->lag, r.data);
         break;
     case EVENT_WS_ONOPEN:
-        p->opened++;
         p->connected++;
         break;
     case EVENT_MESSAGE_SEND:
@@ -131,7 +124,7 @@ static void on_record(void *ctx, const struct event_record *e)
         if (r.data2)
             p->connected--;
         count_reason(p, r.text);
-        if (is_timeout(r.text))
+        if (event_exit_is_timeout(r.text))
             p->timeouts++;
         else if (strcmp(r.text, "run_end") != 0)
             p->others++;

@@ -125,6 +125,20 @@ static int send_frame(struct reader *r, uint8_t opcode, const uint8_t *p, size_t
     return send_all(r->fd, frame, hl + n, r->why, sizeof r->why);
 }
 
+/* Reads the next frame that is not a ping, answering pings on the way. */
+static int read_answering_pings(struct reader *r, struct ws_frame_header *h, uint8_t *out,
+                                size_t cap)
+{
+    for (;;) {
+        if (read_frame(r, h, out, cap) < 0)
+            return -1;
+        if (h->opcode != WS_OP_PING)
+            return 0;
+        if (send_frame(r, WS_OP_PONG, out, h->payload_len) < 0)
+            return -1;
+    }
+}
+
 /* Reads one data message, reassembling fragments and answering pings. */
 static int read_message(struct reader *r, uint8_t *opcode, uint8_t *out, size_t *len)
 {
@@ -133,13 +147,8 @@ static int read_message(struct reader *r, uint8_t *opcode, uint8_t *out, size_t 
     *len = 0;
     *opcode = 0;
     for (;;) {
-        if (read_frame(r, &h, frame, sizeof frame) < 0)
+        if (read_answering_pings(r, &h, frame, sizeof frame) < 0)
             return -1;
-        if (h.opcode == WS_OP_PING) {
-            if (send_frame(r, WS_OP_PONG, frame, h.payload_len) < 0)
-                return -1;
-            continue;
-        }
         if (h.opcode == WS_OP_PONG)
             continue;
         if (h.opcode == WS_OP_CLOSE) {
@@ -196,26 +205,18 @@ static int check_ping(struct reader *r)
     static const uint8_t payload[] = "verify ping 0123456789";
     uint8_t got[WS_CONTROL_MAX_PAYLOAD];
     struct ws_frame_header h;
-    if (send_frame(r, WS_OP_PING, payload, sizeof payload - 1) < 0)
+    if (send_frame(r, WS_OP_PING, payload, sizeof payload - 1) < 0 ||
+        read_answering_pings(r, &h, got, sizeof got) < 0)
         return -1;
-    for (;;) {
-        if (read_frame(r, &h, got, sizeof got) < 0)
-            return -1;
-        if (h.opcode == WS_OP_PING) {
-            if (send_frame(r, WS_OP_PONG, got, h.payload_len) < 0)
-                return -1;
-            continue;
-        }
-        if (h.opcode != WS_OP_PONG) {
-            snprintf(r->why, sizeof r->why, "got opcode %u instead of a pong", h.opcode);
-            return -1;
-        }
-        if (h.payload_len != sizeof payload - 1 || memcmp(got, payload, h.payload_len)) {
-            snprintf(r->why, sizeof r->why, "pong payload differs from the ping's");
-            return -1;
-        }
-        return 0;
+    if (h.opcode != WS_OP_PONG) {
+        snprintf(r->why, sizeof r->why, "got opcode %u instead of a pong", h.opcode);
+        return -1;
     }
+    if (h.payload_len != sizeof payload - 1 || memcmp(got, payload, h.payload_len)) {
+        snprintf(r->why, sizeof r->why, "pong payload differs from the ping's");
+        return -1;
+    }
+    return 0;
 }
 
 static int check_close(struct reader *r, char *detail, size_t dl)

@@ -92,13 +92,11 @@ static int worker_init(struct worker *w, const struct run_opts *o,
 {
     memset(w, 0, sizeof *w);
     w->o = o;
-    w->index = index;
     w->t0 = t0;
     w->end_us = (uint64_t)(o->seconds * 1e6);
     w->interval_us = o->interval_ms * 1000;
     w->ep = -1;
     w->n = (o->clients - index + o->workers - 1) / o->workers;
-    snprintf(w->request_host, sizeof w->request_host, "%s", o->host);
 
     w->conns = calloc(w->n ? w->n : 1, sizeof *w->conns);
     w->scratch_len = o->size + WS_FRAME_MAX_HEADER + 4096;

@@ -29,16 +29,14 @@ struct conn {
     uint8_t state;
     uint8_t out;             /* enum conn_out */
     bool pong_pending;
-    bool opened;
     uint8_t mask[4];
     uint32_t out_off;        /* bytes of the current frame already written */
     uint32_t next_seq;       /* next message to send */
     uint32_t recv_seq;       /* next echo expected */
+    char key[HANDSHAKE_KEY_LEN];
     uint64_t start_us;       /* connect started (all times: us since t0) */
     uint64_t open_us;        /* handshake done; message seq is due at open + seq*interval */
-    uint64_t out_sched_us, out_sent_us;
-    uint16_t close_code;
-    char key[HANDSHAKE_KEY_LEN];
+    uint64_t out_sent_us;    /* of the message being written */
     struct message_rx rx;
 };
 
@@ -46,7 +44,6 @@ enum worker_phase { PHASE_RUN, PHASE_DRAIN, PHASE_CLOSE, PHASE_DONE };
 
 struct worker {
     const struct run_opts *o;
-    unsigned index;
     uint64_t t0;             /* absolute CLOCK_MONOTONIC us */
     uint64_t end_us;         /* SECONDS after t0 */
     uint64_t interval_us;
@@ -66,7 +63,6 @@ struct worker {
     uint64_t phase_deadline;
     uint32_t live;           /* sockets open */
     uint64_t in_flight;      /* messages sent and not yet echoed */
-    char request_host[300];
 };
 
 /* Runs worker index of o->workers until the run ends; returns the process

@@ -61,6 +61,17 @@ check "counts.csv" eq "$(grep '^messages_recv,' "$T/csv/counts.csv")" "messages_
 check "message_latencies.csv" eq "$(wc -l <"$T/csv/message_latencies.csv")" $((EXPECTED + 1))
 check "handshake_times.csv" eq "$(head -1 "$T/csv/handshake_times.csv")" "timestamp,elapsed_us"
 
+echo "  --saturate 4: the next message goes out as each echo arrives, every echo checked"
+"$BUILD/runtest" "$T/sat.db" 2 127.0.0.1 $PORT 5 --saturate 4 --quiet
+check "saturate run status" eq "$?" 0
+"$BUILD/compile_stats" --json "$T/sat.db" >"$T/sat.json"
+check "saturate exits" eq "$(json "$T/sat.json" "j['exits']")" "{'run_end': 5}"
+check "saturate: many more than one message a second per client" \
+    test "$(json "$T/sat.json" "j['messages_recv']")" -ge 100
+check "saturate: none lost" eq "$(json "$T/sat.json" "j['messages_lost']")" 0
+check "saturate: each message scheduled when it went out" eq "$(sqlite3 "$T/sat.db" \
+    "select count(*) from events where type='message_recv' and event_data != actual_us")" 0
+
 echo "  SIGTERM: stops early, exits 0, database complete and marked interrupted"
 "$BUILD/runtest" "$T/term.db" 30 127.0.0.1 $PORT 20 --quiet &
 RT=$!
