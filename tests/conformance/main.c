@@ -57,18 +57,6 @@ static bool selected(const char *id, char **globs, int nglobs)
     return false;
 }
 
-static char *join_argv(int argc, char **argv)
-{
-    struct bytes b = { 0 };
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            bytes_append(&b, " ", 1);
-        bytes_append(&b, argv[i], strlen(argv[i]));
-    }
-    bytes_append(&b, "", 1);
-    return (char *)b.p;
-}
-
 /* A crash shows as a TCP close, which protocol-error cases allow: so after
  * each case, check that the server still completes a handshake. The round
  * trip also lets a server's loop reach the case's last events first. */
@@ -200,7 +188,7 @@ int main(int argc, char **argv)
 
     struct results rs = { .name = util_xstrdup(name), .host = util_xstrdup(host), .port = port,
                           .date = results_now(), .machine = results_machine(),
-                          .command = join_argv(argc, argv) };
+                          .command = util_join_argv(argc, argv) };
     size_t count[5] = { 0 };
     int64_t start = util_now_ms();
     for (size_t i = 0; i < ncases; i++) {

@@ -206,16 +206,10 @@ int report_main(int argc, char **argv)
                 argv[0]);
         return 2;
     }
-    struct bytes cmd = { 0 };
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            bytes_append(&cmd, " ", 1);
-        bytes_append(&cmd, argv[i], strlen(argv[i]));
-    }
-    bytes_append(&cmd, "", 1);
+    char *cmd = util_join_argv(argc, argv);
     char err[512];
-    int rc = report_write(argv[1], argv + 2, argc - 2, (char *)cmd.p, err, sizeof err);
-    bytes_free(&cmd);
+    int rc = report_write(argv[1], argv + 2, argc - 2, cmd, err, sizeof err);
+    free(cmd);
     if (rc < 0) {
         fprintf(stderr, "%s: %s\n", argv[0], err);
         return 2;

@@ -58,6 +58,18 @@ void bytes_free(struct bytes *b)
     b->len = b->cap = 0;
 }
 
+char *util_join_argv(int argc, char **argv)
+{
+    struct bytes b = { 0 };
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            bytes_append(&b, " ", 1);
+        bytes_append(&b, argv[i], strlen(argv[i]));
+    }
+    bytes_append(&b, "", 1);
+    return (char *)b.p;
+}
+
 int64_t util_now_ms(void)
 {
     struct timespec ts;

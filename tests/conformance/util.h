@@ -20,6 +20,10 @@ void bytes_reserve(struct bytes *b, size_t extra);
 void bytes_append(struct bytes *b, const void *p, size_t n);
 void bytes_free(struct bytes *b);
 
+/* argv joined by spaces, as the command line that a result records;
+ * malloc'ed. */
+char *util_join_argv(int argc, char **argv);
+
 /* Milliseconds on CLOCK_MONOTONIC, for timeouts. */
 int64_t util_now_ms(void);
 

@@ -21,13 +21,15 @@ CHECK is one of
   abuse         garbage before and after the handshake, truncated frames,
                 resets in the middle of a handshake and of a frame, then
                 10,000 connect/close cycles: the server keeps running and
-                serves a probe after each step. All of it three times: the
-                second and third rounds must not both grow RSS by over 4 MiB.
+                serves a probe after each step. All of it three times (more
+                warm-ups for a -N server): the last two rounds must not
+                both grow RSS by over 4 MiB.
 
 Prints its measured figures; the last line is "PASS ..." or "FAIL ...";
 exits 1 on failure.
 """
 import argparse
+import errno
 import os
 import random
 import selectors
@@ -294,7 +296,7 @@ def check_fd_exhaustion(a):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
         err = s.connect_ex((a.host, a.port))
-        if err not in (0, 115):  # EINPROGRESS
+        if err not in (0, errno.EINPROGRESS):
             refused += 1
             s.close()
             continue

@@ -66,6 +66,23 @@ def connect(host, port, timeout=5.0):
         raise
 
 
+def wait_listening(host, port, proc, seconds=10.0):
+    """Waits until the server started as `proc` (a subprocess.Popen) accepts
+    on host:port; raises WsError if it exits first or is not listening
+    within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise WsError("server exited with %d at start" % proc.returncode)
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise WsError("server not listening on %d after %.0f s" % (port, seconds))
+            time.sleep(0.05)
+
+
 def frame(opcode, payload=b"", fin=True, mask=None, rsv=0, length=None, masked=True):
     """A client frame, masked as RFC 6455 requires. To provoke a server's
     refusals: `rsv` bits, a declared `length` other than the payload's, or

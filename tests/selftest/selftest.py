@@ -9,14 +9,14 @@ faulty_server.py in mode "good" and fail against the mode with its fault.
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 PY = "/usr/bin/python3"
+sys.path.insert(0, os.path.join(TESTS, "robust"))
+import wsmini  # noqa: E402
 
 # case -> (server mode, check, None if it should pass, else what its
 # failure must say: failing for another reason proves nothing)
@@ -32,19 +32,6 @@ for check, bad, why in (
     CASES["%s-%s" % (check, bad)] = (bad, check, why)
 CASES["interop-python-text-as-binary"] = ("text-as-binary", "interop-python", "came back as bytes")
 CASES["interop-node-text-as-binary"] = ("text-as-binary", "interop-node", "came back as binary")
-
-
-def wait_listening(port, proc, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def command(check, port, pgid):
@@ -77,8 +64,10 @@ def main():
     # Its own session: its pid is the process group robust.py measures.
     proc = subprocess.Popen(server, start_new_session=True)
     try:
-        if not wait_listening(a.port, proc):
-            print("FAIL faulty_server.py --mode %s did not start" % mode)
+        try:
+            wsmini.wait_listening("127.0.0.1", a.port, proc)
+        except wsmini.WsError as e:
+            print("FAIL faulty_server.py --mode %s did not start: %s" % (mode, e))
             sys.exit(1)
         r = subprocess.run(command(check, a.port, proc.pid), capture_output=True,
                            text=True, timeout=120)

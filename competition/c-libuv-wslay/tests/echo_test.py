@@ -291,18 +291,6 @@ def check_backpressure(port, pid):
     s.close()
 
 
-def wait_port(port, proc):
-    for _ in range(100):
-        if proc.poll() is not None:
-            raise Fail("server exited with %d at start" % proc.returncode)
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise Fail("server did not listen on %d" % port)
-
-
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: echo_test.py SERVER_BINARY PORT [server args]")
@@ -314,7 +302,7 @@ def main():
                             stdout=log, stderr=subprocess.STDOUT)
     failed = 0
     try:
-        wait_port(port, proc)
+        wsmini.wait_listening(HOST, port, proc)
         checks = [
             ("handshake", lambda: check_handshake(port)),
             ("backpressure", lambda: check_backpressure(port, proc.pid)),

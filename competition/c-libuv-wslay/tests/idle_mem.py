@@ -15,6 +15,11 @@ import subprocess
 import sys
 import time
 
+# wsmini, the kit's WebSocket client, lives in tests/robust at the top.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "robust"))
+import wsmini  # noqa: E402
+
 HOST = "127.0.0.1"
 REQ = (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -83,12 +88,7 @@ def main():
     server = subprocess.Popen([binary, "--host", HOST, "--port", str(port)] + sys.argv[4:],
                               stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection((HOST, port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wsmini.wait_listening(HOST, port, server)
         time.sleep(0.5)
         before = rss_kb(server.pid)
         ready_r, ready_w = os.pipe()

@@ -273,19 +273,30 @@ def case_garbage(port):
     c.close()
 
 
-def rss_kib(pid):
-    """RSS of pid plus its children (the workers of a -N server)."""
+def stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name (fields[1] is
+    the parent's pid)."""
+    with open("/proc/%d/stat" % pid) as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def family(pid):
+    """pid and its children: the server and the workers of a -N server."""
     pids = [pid]
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
-                with open("/proc/%s/stat" % d) as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        pids.append(int(d))
+                if int(stat_fields(int(d))[1]) == pid:
+                    pids.append(int(d))
             except (OSError, IndexError, ValueError):
                 pass
+    return pids
+
+
+def rss_kib(pid):
+    """RSS of pid plus its children."""
     total = 0
-    for p in pids:
+    for p in family(pid):
         try:
             with open("/proc/%d/status" % p) as f:
                 total += sum(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
@@ -320,16 +331,12 @@ def case_non_reading_client(port, pid):
 def cpu_seconds(pid):
     """User+system CPU of pid and its children so far."""
     total = 0
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
+    for p in family(pid):
         try:
-            with open("/proc/%s/stat" % d) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            fields = stat_fields(p)
         except OSError:
             continue
-        if int(d) == pid or int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
+        total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -344,7 +351,7 @@ def case_emfile(binary, port, extra):
                             ["--workers", "1"], preexec_fn=limit)
     conns = []
     try:
-        wait_listening(port, proc)
+        wsmini.wait_listening(HOST, port, proc)
         for _ in range(300):
             c = Conn(port, timeout=5)
             c.s.sendall(wsmini.request(HOST, port)[1])
@@ -429,19 +436,6 @@ CASES = [
 ]
 
 
-def wait_listening(port, proc, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise Fail("server exited with %d at start" % proc.returncode)
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise Fail("server not listening on %d after %.0f s" % (port, seconds))
-
-
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -450,7 +444,7 @@ def main():
     proc = subprocess.Popen([binary, "--host", HOST, "--port", str(port)] + sys.argv[3:])
     failed = 0
     try:
-        wait_listening(port, proc)
+        wsmini.wait_listening(HOST, port, proc)
         for name, run in CASES + [("bounded memory, non-reading client",
                                    lambda p: case_non_reading_client(p, proc.pid))]:
             if only and only not in name:
