@@ -11,7 +11,8 @@
 #include "net.h"
 #include "prng.h"
 #include "worker.h"
-#include "ws_accept_key.h"
+#include "wsc_accept.h"
+#include "wsc_close.h"
 
 uint64_t worker_now(const struct worker *w)
 {
@@ -75,7 +76,7 @@ static void exit_errno(struct worker *w, struct conn *c, int err)
 static size_t build_out(struct worker *w, struct conn *c)
 {
     const struct run_opts *o = w->o;
-    static const uint8_t code[2] = {WS_CLOSE_NORMAL >> 8, WS_CLOSE_NORMAL & 0xff};
+    static const uint8_t code[2] = {WSC_CLOSE_NORMAL >> 8, WSC_CLOSE_NORMAL & 0xff};
 
     switch (c->out) {
     case OUT_REQUEST:
@@ -87,10 +88,10 @@ static size_t build_out(struct worker *w, struct conn *c)
         return message_build_frame(w->scratch, &h, o->size, c->mask);
     }
     case OUT_PONG:
-        return message_build_control(w->scratch, WS_OP_PONG, c->rx.ctrl,
+        return message_build_control(w->scratch, WSC_OP_PONG, c->rx.ctrl,
                                      c->rx.ctrl_len, c->mask);
     case OUT_CLOSE:
-        return message_build_control(w->scratch, WS_OP_CLOSE, code, 2, c->mask);
+        return message_build_control(w->scratch, WSC_OP_CLOSE, code, 2, c->mask);
     default:
         return 0;
     }
@@ -239,8 +240,8 @@ static void handshake_readable(struct worker *w, struct conn *c)
         conn_exit(w, c, "handshake_failed:eof");
         return;
     }
-    char accept[WS_ACCEPT_LEN + 1];
-    if (ws_accept_key(c->key, HANDSHAKE_KEY_LEN, accept) < 0) {
+    char accept[WSC_ACCEPT_LEN + 1];
+    if (wsc_accept(c->key, HANDSHAKE_KEY_LEN, accept) < 0) {
         conn_exit(w, c, "error:accept_key");
         return;
     }
@@ -299,7 +300,7 @@ static void server_closed(struct worker *w, struct conn *c, unsigned code)
     if (c->state == CONN_OPEN && c->out == OUT_NONE) {
         uint8_t frame[8], payload[2] = {(uint8_t)(code >> 8), (uint8_t)code};
         new_mask(w, c);
-        size_t len = message_build_control(frame, WS_OP_CLOSE, payload,
+        size_t len = message_build_control(frame, WSC_OP_CLOSE, payload,
                                            code == 1005 ? 0 : 2, c->mask);
         (void)send(c->fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     }

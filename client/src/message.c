@@ -26,7 +26,7 @@ static uint64_t get_le(const uint8_t *p, int n)
 size_t message_build_frame(uint8_t *out, const struct message_head *h,
                            size_t size, const uint8_t mask[4])
 {
-    size_t hl = ws_frame_write_header(out, true, WS_OP_BINARY, size, mask);
+    size_t hl = wsc_header_write(out, true, WSC_OP_BINARY, size, mask);
     uint8_t *p = out + hl;
 
     put_le32(p, h->client);
@@ -35,18 +35,14 @@ size_t message_build_frame(uint8_t *out, const struct message_head *h,
     put_le64(p + 16, h->sent_us);
     for (size_t o = MESSAGE_HEAD_LEN; o < size; o++)
         p[o] = message_filler(h->client, h->seq, o);
-    ws_frame_mask(p, size, mask, 0);
+    wsc_mask(p, size, mask, 0);
     return hl + size;
 }
 
 size_t message_build_control(uint8_t *out, uint8_t opcode, const uint8_t *p,
                              size_t n, const uint8_t mask[4])
 {
-    size_t hl = ws_frame_write_header(out, true, opcode, n, mask);
-    if (n)
-        memcpy(out + hl, p, n);
-    ws_frame_mask(out + hl, n, mask, 0);
-    return hl + n;
+    return wsc_frame_write(out, true, opcode, p, n, mask);
 }
 
 void message_head_decode(const uint8_t p[MESSAGE_HEAD_LEN], struct message_head *h)
@@ -68,15 +64,10 @@ static size_t fail(struct message_rx *rx, struct message_rx_out *out,
     rx->fail_kind = kind;
     rx->fail_what = what;
     out->kind = MESSAGE_RX_ERROR;
-    if (what) {
-        int w = snprintf(out->reason, sizeof out->reason, "%s:%s", kind, what);
-        /* ws_frame_check's reasons are phrases; exit reasons are one token */
-        for (int i = (int)strlen(kind) + 1; i < w && out->reason[i]; i++)
-            if (out->reason[i] == ' ')
-                out->reason[i] = '_';
-    } else {
+    if (what)
+        snprintf(out->reason, sizeof out->reason, "%s:%s", kind, what);
+    else
         snprintf(out->reason, sizeof out->reason, "%s", kind);
-    }
     return n;
 }
 
@@ -86,13 +77,13 @@ static void frame_done(struct message_rx *rx, size_t size,
 {
     rx->in_frame = false;
     switch (rx->opcode) {
-    case WS_OP_PING:
+    case WSC_OP_PING:
         out->kind = MESSAGE_RX_PING;
         return;
-    case WS_OP_PONG:
+    case WSC_OP_PONG:
         out->kind = MESSAGE_RX_PONG;
         return;
-    case WS_OP_CLOSE:
+    case WSC_OP_CLOSE:
         out->kind = MESSAGE_RX_CLOSE;
         out->close_code = rx->ctrl_len >= 2
             ? (unsigned)rx->ctrl[0] << 8 | rx->ctrl[1] : 1005;
@@ -101,7 +92,6 @@ static void frame_done(struct message_rx *rx, size_t size,
         rx->msg_off += rx->frame_len;
         if (!rx->fin)
             return;
-        rx->in_message = false;
         if (rx->msg_off != size) {
             fail(rx, out, "bad_echo", NULL, 0);
             return;
@@ -122,50 +112,37 @@ size_t message_rx_feed(struct message_rx *rx, uint32_t client,
         return fail(rx, out, rx->fail_kind, rx->fail_what, n);
     while (i < n) {
         if (!rx->in_frame) {
-            size_t take = sizeof rx->hdr - rx->hdr_have;
-            if (take > n - i)
-                take = n - i;
-            memcpy(rx->hdr + rx->hdr_have, p + i, take);
-            struct ws_frame_header h;
-            int r = ws_frame_parse_header(rx->hdr, rx->hdr_have + take, &h);
-            if (r < 0)
-                return fail(rx, out, "protocol_error", "bad length", n);
-            if (r == 0) {
-                rx->hdr_have += (uint8_t)take;
-                i += take;
+            struct wsc_header h;
+            size_t used;
+            bool whole = wsc_reader_feed(&rx->hdr, p + i, n - i, &h, &used);
+            i += used;
+            if (!whole)
                 continue;
-            }
-            i += (size_t)r - rx->hdr_have;
-            rx->hdr_have = 0;
-            const char *bad = ws_frame_check(&h, false);
-            if (bad)
-                return fail(rx, out, "protocol_error", bad, n);
-            bool data = h.opcode < WS_OP_CLOSE;
-            if (h.opcode == WS_OP_CONT && !rx->in_message)
-                return fail(rx, out, "protocol_error", "unexpected continuation", n);
-            if ((h.opcode == WS_OP_TEXT || h.opcode == WS_OP_BINARY) && rx->in_message)
-                return fail(rx, out, "protocol_error", "expected continuation", n);
-            if (h.opcode == WS_OP_TEXT)
+            enum wsc_error bad = wsc_check_server_frame(&h);
+            if (bad == WSC_OK)
+                bad = wsc_sequence_next(&rx->in_message, &h);
+            if (bad != WSC_OK)
+                return fail(rx, out, "protocol_error", wsc_error_name(bad), n);
+            bool data = !wsc_is_control(h.opcode);
+            if (h.opcode == WSC_OP_TEXT)
                 return fail(rx, out, "bad_echo", NULL, n);
-            if (h.opcode == WS_OP_BINARY) {
-                rx->in_message = true;
+            if (h.opcode == WSC_OP_BINARY)
                 rx->msg_off = 0;
-            }
-            if (data && h.payload_len > size - rx->msg_off)
+            if (data && h.len > size - rx->msg_off)
                 return fail(rx, out, "bad_echo", NULL, n);
             rx->in_frame = true;
             rx->opcode = h.opcode;
             rx->fin = h.fin;
-            rx->frame_len = h.payload_len;
+            rx->frame_len = h.len;
             rx->frame_off = 0;
-            if (!data && h.opcode != WS_OP_PONG)
+            if (!data && h.opcode != WSC_OP_PONG)
                 rx->ctrl_len = 0;
         } else {
             uint64_t left = rx->frame_len - rx->frame_off;
             size_t take = left < n - i ? (size_t)left : n - i;
-            if (rx->opcode == WS_OP_PONG) {
+            if (rx->opcode == WSC_OP_PONG) {
                 /* unused; keeps a ping's payload for its pong */
-            } else if (rx->opcode >= WS_OP_CLOSE) {
+            } else if (wsc_is_control(rx->opcode)) {
                 memcpy(rx->ctrl + rx->frame_off, p + i, take);
                 rx->ctrl_len = (uint8_t)(rx->frame_off + take);
             } else {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 #define MESSAGE_HEAD_LEN 24
 #define MESSAGE_MIN_SIZE MESSAGE_HEAD_LEN
@@ -32,7 +32,7 @@ static inline uint8_t message_filler(uint32_t client, uint32_t seq, uint64_t off
 }
 
 /* Writes the masked binary frame for h with a payload of size bytes into
- * out (at least size + WS_FRAME_MAX_HEADER bytes); returns its length. */
+ * out (at least size + WSC_HEADER_MAX bytes); returns its length. */
 size_t message_build_frame(uint8_t *out, const struct message_head *h,
                            size_t size, const uint8_t mask[4]);
 
@@ -45,8 +45,7 @@ void message_head_decode(const uint8_t p[MESSAGE_HEAD_LEN], struct message_head 
 
 /* Receive-side state of one connection: about 200 bytes. */
 struct message_rx {
-    uint8_t hdr[WS_FRAME_MAX_HEADER];
-    uint8_t hdr_have;
+    struct wsc_reader hdr; /* the frame header arriving in pieces */
     bool in_frame;         /* header parsed, payload in progress */
     bool in_message;       /* a binary message began; continuations may follow */
     uint8_t opcode;        /* of the current frame */
@@ -55,7 +54,7 @@ struct message_rx {
     uint64_t frame_len, frame_off;
     uint64_t msg_off;      /* offset in the current message, across fragments */
     uint8_t head[MESSAGE_HEAD_LEN];
-    uint8_t ctrl[WS_CONTROL_MAX_PAYLOAD];
+    uint8_t ctrl[WSC_CONTROL_MAX];
     /* The first error, repeated by every later call; static strings. */
     const char *fail_kind, *fail_what;
 };

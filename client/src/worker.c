@@ -99,7 +99,7 @@ static int worker_init(struct worker *w, const struct run_opts *o,
     w->n = (o->clients - index + o->workers - 1) / o->workers;
 
     w->conns = calloc(w->n ? w->n : 1, sizeof *w->conns);
-    w->scratch_len = o->size + WS_FRAME_MAX_HEADER + 4096;
+    w->scratch_len = o->size + WSC_HEADER_MAX + 4096;
     w->scratch = malloc(w->scratch_len);
     w->rbuf_len = 1 << 16;
     w->rbuf = malloc(w->rbuf_len);

@@ -13,7 +13,7 @@ static size_t echo_frame(uint8_t *out, const struct message_head *h, size_t size
     static uint8_t tmp[4096];
     static const uint8_t zero[4] = {0, 0, 0, 0};
     size_t hl0 = message_build_frame(tmp, h, size, zero) - size;
-    size_t hl = ws_frame_write_header(out, fin, opcode, to - from, NULL);
+    size_t hl = wsc_header_write(out, fin, opcode, to - from, NULL);
     memcpy(out + hl, tmp + hl0 + from, to - from);
     return hl + to - from;
 }
@@ -104,10 +104,10 @@ int main(void)
     uint8_t s[4096];
     size_t len = 0;
     struct message_head e0 = {7, 0, 100, 150}, e1 = {7, 1, 1000100, 1000120};
-    len += echo_frame(s + len, &e0, 33, WS_OP_BINARY, true, 0, 33);
+    len += echo_frame(s + len, &e0, 33, WSC_OP_BINARY, true, 0, 33);
     size_t first = len;
     s[len++] = 0x89; s[len++] = 2; s[len++] = 'h'; s[len++] = 'i';
-    len += echo_frame(s + len, &e1, 33, WS_OP_BINARY, true, 0, 33);
+    len += echo_frame(s + len, &e1, 33, WSC_OP_BINARY, true, 0, 33);
     s[len++] = 0x88; s[len++] = 2; s[len++] = 0x03; s[len++] = 0xe8;
 
     static const size_t steps[] = {4096, 1, 2, 3, 7, 13};
@@ -144,10 +144,10 @@ int main(void)
     SECTION("fragmented echo with a ping between the fragments");
     {
         uint8_t g[512];
-        size_t gl = echo_frame(g, &e0, 33, WS_OP_BINARY, false, 0, 10);
+        size_t gl = echo_frame(g, &e0, 33, WSC_OP_BINARY, false, 0, 10);
         g[gl++] = 0x89; g[gl++] = 0;
-        gl += echo_frame(g + gl, &e0, 33, WS_OP_CONT, false, 10, 30);
-        gl += echo_frame(g + gl, &e0, 33, WS_OP_CONT, true, 30, 33);
+        gl += echo_frame(g + gl, &e0, 33, WSC_OP_CONT, false, 10, 30);
+        gl += echo_frame(g + gl, &e0, 33, WSC_OP_CONT, true, 30, 33);
         for (size_t step = 1; step <= gl; step += gl - 1) {
             struct message_rx rx;
             struct feed_result res;
@@ -184,24 +184,24 @@ int main(void)
     SECTION("wrong echoes");
     {
         uint8_t b[512];
-        size_t bl = echo_frame(b, &e0, 33, WS_OP_BINARY, true, 0, 33);
+        size_t bl = echo_frame(b, &e0, 33, WSC_OP_BINARY, true, 0, 33);
         b[bl - 1] ^= 0x10;     /* last filler byte */
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);
         b[bl - 1] ^= 0x10;
         CHECK(strcmp(reason_of(b, bl, 0, 33), "(no error)") == 0);
         CHECK(strcmp(reason_of(b, bl, 1, 33), "bad_echo") == 0);   /* a gap: seq 0 when 1 is due */
         struct message_head other = {8, 0, 100, 150};
-        bl = echo_frame(b, &other, 33, WS_OP_BINARY, true, 0, 33);
+        bl = echo_frame(b, &other, 33, WSC_OP_BINARY, true, 0, 33);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);   /* another client's */
-        bl = echo_frame(b, &e0, 33, WS_OP_TEXT, true, 0, 33);
+        bl = echo_frame(b, &e0, 33, WSC_OP_TEXT, true, 0, 33);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);   /* text for binary */
-        bl = echo_frame(b, &e0, 33, WS_OP_BINARY, true, 0, 32);
+        bl = echo_frame(b, &e0, 33, WSC_OP_BINARY, true, 0, 32);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);   /* one byte short */
-        bl = echo_frame(b, &e0, 34, WS_OP_BINARY, true, 0, 34);
+        bl = echo_frame(b, &e0, 34, WSC_OP_BINARY, true, 0, 34);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);   /* one byte long */
-        bl = echo_frame(b, &e0, 33, WS_OP_CONT, true, 0, 33);
+        bl = echo_frame(b, &e0, 33, WSC_OP_CONT, true, 0, 33);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "protocol_error:unexpected_continuation") == 0);
-        bl = echo_frame(b, &e0, 33, WS_OP_BINARY, true, 0, 33);
+        bl = echo_frame(b, &e0, 33, WSC_OP_BINARY, true, 0, 33);
         b[0] |= 0x40;
         CHECK(strcmp(reason_of(b, bl, 0, 33), "protocol_error:reserved_bits_set") == 0);
         bl = message_build_frame(b, &e0, 33, mask);
@@ -213,8 +213,8 @@ int main(void)
         uint8_t len64[] = {0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 1};
         CHECK(strcmp(reason_of(len64, 10, 0, 33), "protocol_error:bad_length") == 0);
         uint8_t two[600];
-        size_t tl = echo_frame(two, &e0, 33, WS_OP_BINARY, false, 0, 10);
-        tl += echo_frame(two + tl, &e0, 33, WS_OP_BINARY, true, 10, 33);
+        size_t tl = echo_frame(two, &e0, 33, WSC_OP_BINARY, false, 0, 10);
+        tl += echo_frame(two + tl, &e0, 33, WSC_OP_BINARY, true, 10, 33);
         CHECK(strcmp(reason_of(two, tl, 0, 33), "protocol_error:expected_continuation") == 0);
     }
     {
@@ -224,7 +224,7 @@ int main(void)
         message_rx_init(&rx);
         uint8_t rsv[] = {0xC2, 0};
         uint8_t good[64];
-        size_t gl = echo_frame(good, &e0, 33, WS_OP_BINARY, true, 0, 33);
+        size_t gl = echo_frame(good, &e0, 33, WSC_OP_BINARY, true, 0, 33);
         CHECK(message_rx_feed(&rx, 7, 0, 33, rsv, 2, &o) == 2 && o.kind == MESSAGE_RX_ERROR);
         CHECK(message_rx_feed(&rx, 7, 0, 33, good, gl, &o) == gl && o.kind == MESSAGE_RX_ERROR &&
               strcmp(o.reason, "protocol_error:reserved_bits_set") == 0);
