@@ -18,8 +18,9 @@
 #include "message.h"
 #include "net.h"
 #include "prng.h"
-#include "ws_accept_key.h"
-#include "ws_frame.h"
+#include "wsc_accept.h"
+#include "wsc_close.h"
+#include "wsc_frame.h"
 
 #define MAX_PAYLOAD (1024 * 1024)
 
@@ -31,8 +32,9 @@ static const size_t echo_sizes[] = {0, 20, 125, 126, 65535, 65536, MAX_PAYLOAD};
 
 struct reader {
     int fd;
-    uint8_t buf[MAX_PAYLOAD + 2 * WS_FRAME_MAX_HEADER + HANDSHAKE_RESPONSE_MAX];
+    uint8_t buf[MAX_PAYLOAD + 2 * WSC_HEADER_MAX + HANDSHAKE_RESPONSE_MAX];
     size_t len;
+    bool in_message;   /* a fragmented message is open (wsc_sequence_next) */
     char why[128];
 };
 
@@ -68,32 +70,30 @@ static void consume(struct reader *r, size_t n)
 }
 
 /* Reads one frame; its payload is copied to out (cap bytes). */
-static int read_frame(struct reader *r, struct ws_frame_header *h, uint8_t *out,
+static int read_frame(struct reader *r, struct wsc_header *h, uint8_t *out,
                       size_t cap)
 {
-    int hl;
-    while ((hl = ws_frame_parse_header(r->buf, r->len, h)) == 0)
+    size_t hl;
+    while ((hl = wsc_header_parse(r->buf, r->len, h)) == 0)
         if (fill(r) < 0)
             return -1;
-    if (hl < 0) {
-        snprintf(r->why, sizeof r->why, "malformed frame length");
+    enum wsc_error bad = wsc_check_server_frame(h);
+    if (bad == WSC_OK)
+        bad = wsc_sequence_next(&r->in_message, h);
+    if (bad != WSC_OK) {
+        snprintf(r->why, sizeof r->why, "protocol error: %s", wsc_error_text(bad));
         return -1;
     }
-    const char *bad = ws_frame_check(h, false);
-    if (bad) {
-        snprintf(r->why, sizeof r->why, "protocol error: %s", bad);
-        return -1;
-    }
-    if (h->payload_len > cap) {
+    if (h->len > cap) {
         snprintf(r->why, sizeof r->why, "frame of %llu bytes, expected at most %zu",
-                 (unsigned long long)h->payload_len, cap);
+                 (unsigned long long)h->len, cap);
         return -1;
     }
-    while (r->len < (size_t)hl + h->payload_len)
+    while (r->len < hl + h->len)
         if (fill(r) < 0)
             return -1;
-    memcpy(out, r->buf + hl, h->payload_len);
-    consume(r, (size_t)hl + h->payload_len);
+    memcpy(out, r->buf + hl, h->len);
+    consume(r, hl + h->len);
     return 0;
 }
 
@@ -115,26 +115,24 @@ static int send_all(int fd, const uint8_t *p, size_t n, char *why, size_t wl)
 
 static int send_frame(struct reader *r, uint8_t opcode, const uint8_t *p, size_t n)
 {
-    static uint8_t frame[MAX_PAYLOAD + WS_FRAME_MAX_HEADER];
+    static uint8_t frame[MAX_PAYLOAD + WSC_HEADER_MAX];
     uint32_t m = (uint32_t)prng_next(&prng);
     uint8_t mask[4];
     memcpy(mask, &m, 4);
-    size_t hl = ws_frame_write_header(frame, true, opcode, n, mask);
-    memcpy(frame + hl, p, n);
-    ws_frame_mask(frame + hl, n, mask, 0);
-    return send_all(r->fd, frame, hl + n, r->why, sizeof r->why);
+    size_t len = wsc_frame_write(frame, true, opcode, p, n, mask);
+    return send_all(r->fd, frame, len, r->why, sizeof r->why);
 }
 
 /* Reads the next frame that is not a ping, answering pings on the way. */
-static int read_answering_pings(struct reader *r, struct ws_frame_header *h, uint8_t *out,
+static int read_answering_pings(struct reader *r, struct wsc_header *h, uint8_t *out,
                                 size_t cap)
 {
     for (;;) {
         if (read_frame(r, h, out, cap) < 0)
             return -1;
-        if (h->opcode != WS_OP_PING)
+        if (h->opcode != WSC_OP_PING)
             return 0;
-        if (send_frame(r, WS_OP_PONG, out, h->payload_len) < 0)
+        if (send_frame(r, WSC_OP_PONG, out, h->len) < 0)
             return -1;
     }
 }
@@ -143,30 +141,26 @@ static int read_answering_pings(struct reader *r, struct ws_frame_header *h, uin
 static int read_message(struct reader *r, uint8_t *opcode, uint8_t *out, size_t *len)
 {
     static uint8_t frame[MAX_PAYLOAD];
-    struct ws_frame_header h;
+    struct wsc_header h;
     *len = 0;
     *opcode = 0;
     for (;;) {
         if (read_answering_pings(r, &h, frame, sizeof frame) < 0)
             return -1;
-        if (h.opcode == WS_OP_PONG)
+        if (h.opcode == WSC_OP_PONG)
             continue;
-        if (h.opcode == WS_OP_CLOSE) {
+        if (h.opcode == WSC_OP_CLOSE) {
             snprintf(r->why, sizeof r->why, "server sent a close frame");
-            return -1;
-        }
-        if ((h.opcode == WS_OP_CONT) != (*opcode != 0)) {
-            snprintf(r->why, sizeof r->why, "bad fragmentation");
             return -1;
         }
         if (!*opcode)
             *opcode = h.opcode;
-        if (*len + h.payload_len > MAX_PAYLOAD) {
+        if (*len + h.len > MAX_PAYLOAD) {
             snprintf(r->why, sizeof r->why, "message longer than sent");
             return -1;
         }
-        memcpy(out + *len, frame, h.payload_len);
-        *len += h.payload_len;
+        memcpy(out + *len, frame, h.len);
+        *len += h.len;
         if (h.fin)
             return 0;
     }
@@ -176,7 +170,7 @@ static int check_echo(struct reader *r, uint8_t opcode, size_t size)
 {
     static uint8_t sent[MAX_PAYLOAD], got[MAX_PAYLOAD];
     for (size_t i = 0; i < size; i++)
-        sent[i] = opcode == WS_OP_TEXT ? (uint8_t)('a' + i % 26)
+        sent[i] = opcode == WSC_OP_TEXT ? (uint8_t)('a' + i % 26)
                                        : (uint8_t)(i * 7 + size);
     if (send_frame(r, opcode, sent, size) < 0)
         return -1;
@@ -203,16 +197,16 @@ static int check_echo(struct reader *r, uint8_t opcode, size_t size)
 static int check_ping(struct reader *r)
 {
     static const uint8_t payload[] = "verify ping 0123456789";
-    uint8_t got[WS_CONTROL_MAX_PAYLOAD];
-    struct ws_frame_header h;
-    if (send_frame(r, WS_OP_PING, payload, sizeof payload - 1) < 0 ||
+    uint8_t got[WSC_CONTROL_MAX];
+    struct wsc_header h;
+    if (send_frame(r, WSC_OP_PING, payload, sizeof payload - 1) < 0 ||
         read_answering_pings(r, &h, got, sizeof got) < 0)
         return -1;
-    if (h.opcode != WS_OP_PONG) {
+    if (h.opcode != WSC_OP_PONG) {
         snprintf(r->why, sizeof r->why, "got opcode %u instead of a pong", h.opcode);
         return -1;
     }
-    if (h.payload_len != sizeof payload - 1 || memcmp(got, payload, h.payload_len)) {
+    if (h.len != sizeof payload - 1 || memcmp(got, payload, h.len)) {
         snprintf(r->why, sizeof r->why, "pong payload differs from the ping's");
         return -1;
     }
@@ -221,23 +215,30 @@ static int check_ping(struct reader *r)
 
 static int check_close(struct reader *r, char *detail, size_t dl)
 {
-    uint8_t code[2] = {1000 >> 8, 1000 & 0xff}, got[WS_CONTROL_MAX_PAYLOAD];
-    struct ws_frame_header h;
-    if (send_frame(r, WS_OP_CLOSE, code, 2) < 0)
+    uint8_t code[2] = {WSC_CLOSE_NORMAL >> 8, WSC_CLOSE_NORMAL & 0xff}, got[WSC_CONTROL_MAX];
+    struct wsc_header h;
+    if (send_frame(r, WSC_OP_CLOSE, code, 2) < 0)
         return -1;
     for (;;) {
         if (read_frame(r, &h, got, sizeof got) < 0)
             return -1;
-        if (h.opcode == WS_OP_CLOSE)
+        if (h.opcode == WSC_OP_CLOSE)
             break;
-        if (h.opcode < WS_OP_CLOSE) {
+        if (!wsc_is_control(h.opcode)) {
             snprintf(r->why, sizeof r->why, "data frame after our close");
             return -1;
         }
     }
-    unsigned c = h.payload_len >= 2 ? (unsigned)got[0] << 8 | got[1] : 1005;
-    if (c != 1000 && c != 1005) {
+    unsigned c;
+    uint64_t bad_at = 0;
+    enum wsc_close_verdict v = wsc_close_parse(got, h.len, &c, &bad_at);
+    if (c != WSC_CLOSE_NORMAL && c != WSC_CLOSE_NO_STATUS) {
         snprintf(r->why, sizeof r->why, "server answered close with code %u", c);
+        return -1;
+    }
+    if (v == WSC_CLOSE_BAD_REASON) {
+        snprintf(r->why, sizeof r->why, "close reason is not UTF-8 (byte %llu)",
+                 (unsigned long long)bad_at);
         return -1;
     }
     /* The server closes the TCP connection after its close frame (7.1.1). */
@@ -288,9 +289,9 @@ static int connect_to(const char *host, const char *port, long timeout_ms, char 
 
 static int handshake(struct reader *r, const char *host, unsigned port, const char *path)
 {
-    char key[HANDSHAKE_KEY_LEN + 1], accept[WS_ACCEPT_LEN + 1], req[2048];
+    char key[HANDSHAKE_KEY_LEN + 1], accept[WSC_ACCEPT_LEN + 1], req[2048];
     handshake_make_key(&prng, key);
-    if (ws_accept_key(key, HANDSHAKE_KEY_LEN, accept) < 0) {
+    if (wsc_accept(key, HANDSHAKE_KEY_LEN, accept) < 0) {
         snprintf(r->why, sizeof r->why, "internal: bad key");
         return -1;
     }
@@ -382,7 +383,7 @@ int main(int argc, char **argv)
     passed++;
 
     for (int t = 0; t < 2; t++) {
-        uint8_t op = t == 0 ? WS_OP_TEXT : WS_OP_BINARY;
+        uint8_t op = t == 0 ? WSC_OP_TEXT : WSC_OP_BINARY;
         for (size_t i = 0; i < N_ECHO_SIZES; i++) {
             total++;
             if (check_echo(&r, op, echo_sizes[i]) < 0) {
