@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cases.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 #define CODE_VALID 1u
 #define CODE_REGISTERED 2u   /* valid by the IANA registry, not by RFC 6455 alone */
@@ -70,7 +70,7 @@ static void close_code_case(struct run *r, const struct cf_case *c)
 
 
 
-#define CLOSE_OP WS_OP_CLOSE
+#define CLOSE_OP WSC_OP_CLOSE
 
 static void reason_case(struct run *r, const struct cf_case *c)
 {
@@ -93,9 +93,9 @@ static void big_then_close_case(struct run *r, const struct cf_case *c)
     if (!run_open(r))
         return;
     uint8_t *p = run_pattern(c->n, true);
-    run_frame(r, true, 0, WS_OP_TEXT, p, c->n);
+    run_frame(r, true, 0, WSC_OP_TEXT, p, c->n);
     run_close_frame(r, 1000, NULL, 0);
-    run_frame(r, true, 0, WS_OP_PING, "after close", 11);
+    run_frame(r, true, 0, WSC_OP_PING, "after close", 11);
     run_send(r, 0, 0);
     struct run_event ev;
     if (!run_failed(r))
@@ -105,7 +105,7 @@ static void big_then_close_case(struct run *r, const struct cf_case *c)
         run_nonstrict(r, "close reply without the echo of the message sent before the close");
         run_judge_close_reply(r, &ev);
     } else if (!run_failed(r)) {
-        run_judge_message(r, &ev, WS_OP_TEXT, p, c->n);
+        run_judge_message(r, &ev, WSC_OP_TEXT, p, c->n);
         run_expect_close_reply(r);
     }
     free(p);
@@ -113,20 +113,20 @@ static void big_then_close_case(struct run *r, const struct cf_case *c)
 
 const struct cf_case cases_close[] = {
     { .id = "7.1.1", .desc = "text echo, then close 1000 -> close reply and TCP close",
-      SCRIPT(FRAME(true, 0, WS_OP_TEXT, "Hello World!"), SEND_ALL,
-             EXPECT_MSG(WS_OP_TEXT, "Hello World!"), CLOSE_HANDSHAKE) },
+      SCRIPT(FRAME(true, 0, WSC_OP_TEXT, "Hello World!"), SEND_ALL,
+             EXPECT_MSG(WSC_OP_TEXT, "Hello World!"), CLOSE_HANDSHAKE) },
     { .id = "7.1.2", .desc = "close sent twice -> one close reply, second ignored",
       SCRIPT(FRAME(true, 0, CLOSE_OP, "\x03\xe8"), FRAME(true, 0, CLOSE_OP, "\x03\xe8"),
              SEND_ALL, EXPECT_CLOSE_REPLY) },
     { .id = "7.1.3", .desc = "ping after close -> close reply, no pong",
-      SCRIPT(FRAME(true, 0, CLOSE_OP, "\x03\xe8"), FRAME(true, 0, WS_OP_PING, "after close"),
+      SCRIPT(FRAME(true, 0, CLOSE_OP, "\x03\xe8"), FRAME(true, 0, WSC_OP_PING, "after close"),
              SEND_ALL, EXPECT_CLOSE_REPLY) },
     { .id = "7.1.4", .desc = "text after close -> close reply, no echo",
-      SCRIPT(FRAME(true, 0, CLOSE_OP, "\x03\xe8"), FRAME(true, 0, WS_OP_TEXT, "after close"),
+      SCRIPT(FRAME(true, 0, CLOSE_OP, "\x03\xe8"), FRAME(true, 0, WSC_OP_TEXT, "after close"),
              SEND_ALL, EXPECT_CLOSE_REPLY) },
     { .id = "7.1.5", .desc = "close between the fragments of a text -> close reply, no echo",
-      SCRIPT(FRAME(false, 0, WS_OP_TEXT, "fragment1"), FRAME(true, 0, CLOSE_OP, "\x03\xe8"),
-             FRAME(true, 0, WS_OP_CONT, "fragment2"), SEND_ALL, EXPECT_CLOSE_REPLY) },
+      SCRIPT(FRAME(false, 0, WSC_OP_TEXT, "fragment1"), FRAME(true, 0, CLOSE_OP, "\x03\xe8"),
+             FRAME(true, 0, WSC_OP_CONT, "fragment2"), SEND_ALL, EXPECT_CLOSE_REPLY) },
     { .id = "7.1.6", .desc = "256 KiB text, close, ping, one write -> echo, close reply",
       .fn = big_then_close_case, .n = 256 << 10 },
     { .id = "7.3.1", .desc = "close without payload -> close reply",

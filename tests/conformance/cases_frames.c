@@ -5,14 +5,14 @@
 #include <string.h>
 
 #include "cases.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
-#define TEXT WS_OP_TEXT
-#define BIN WS_OP_BINARY
-#define CONT WS_OP_CONT
-#define PING WS_OP_PING
-#define PONG WS_OP_PONG
-#define CLOSE WS_OP_CLOSE
+#define TEXT WSC_OP_TEXT
+#define BIN WSC_OP_BINARY
+#define CONT WSC_OP_CONT
+#define PING WSC_OP_PING
+#define PONG WSC_OP_PONG
+#define CLOSE WSC_OP_CLOSE
 #define RSV1 0x40
 #define RSV2 0x20
 #define RSV3 0x10

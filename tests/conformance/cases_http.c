@@ -7,7 +7,7 @@
 
 #include "cases.h"
 #include "http.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 enum {
     H_ACCEPT = 1,      /* 101, then a working echo */
@@ -83,7 +83,7 @@ static void http_case(struct run *r, const struct cf_case *c)
     bytes_append(&req, "\r\n", 2);
     static const char hello[] = "Hello, handshake!";
     if (c->flags & H_PIPELINE) {
-        run_frame(r, true, 0, WS_OP_TEXT, hello, sizeof hello - 1);
+        run_frame(r, true, 0, WSC_OP_TEXT, hello, sizeof hello - 1);
         bytes_append(&req, r->wire.p, r->wire.len);
         r->wire.len = 0;
     }
@@ -106,10 +106,10 @@ static void http_case(struct run *r, const struct cf_case *c)
         return;
     }
     if (!(c->flags & H_PIPELINE)) {
-        run_frame(r, true, 0, WS_OP_TEXT, hello, sizeof hello - 1);
+        run_frame(r, true, 0, WSC_OP_TEXT, hello, sizeof hello - 1);
         run_send(r, 0, 0);
     }
-    run_expect_message(r, WS_OP_TEXT, hello, sizeof hello - 1);
+    run_expect_message(r, WSC_OP_TEXT, hello, sizeof hello - 1);
     run_close_handshake(r);
 }
 

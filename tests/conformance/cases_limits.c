@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cases.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 #define LIMIT ((size_t)16 << 20)   /* ws_args default --max-message */
 #define SMALL_MESSAGES 1000
@@ -18,12 +18,12 @@ static void over_limit_case(struct run *r, const struct cf_case *c)
         return;
     size_t n = LIMIT + 1;
     bool text = c->flags != 0;
-    uint8_t op = text ? WS_OP_TEXT : WS_OP_BINARY;
+    uint8_t op = text ? WSC_OP_TEXT : WSC_OP_BINARY;
     uint8_t *p = run_pattern(n, text);
     size_t frag = c->chop ? c->chop : n;
     for (size_t at = 0; at < n; at += frag) {
         size_t k = n - at < frag ? n - at : frag;
-        run_frame(r, at + k == n, 0, at == 0 ? op : WS_OP_CONT, p + at, k);
+        run_frame(r, at + k == n, 0, at == 0 ? op : WSC_OP_CONT, p + at, k);
     }
     free(p);
     run_send(r, 65536, 0);
@@ -36,7 +36,7 @@ static void many_small_case(struct run *r, const struct cf_case *c)
     if (!run_open(r))
         return;
     bool text = c->flags != 0;
-    uint8_t op = text ? WS_OP_TEXT : WS_OP_BINARY;
+    uint8_t op = text ? WSC_OP_TEXT : WSC_OP_BINARY;
     for (int i = 0; i < SMALL_MESSAGES; i++) {
         uint8_t b = text ? (uint8_t)('a' + i % 26) : (uint8_t)i;
         run_frame(r, true, 0, op, &b, 1);

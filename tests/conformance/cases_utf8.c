@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cases.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 #define VALID 1u
 #define INVALID 2u
@@ -25,17 +25,17 @@ static void utf8_case(struct run *r, const struct cf_case *c)
     if (!run_open(r))
         return;
     if (c->chop == 0) {
-        run_frame(r, true, 0, WS_OP_TEXT, c->data, c->data_len);
+        run_frame(r, true, 0, WSC_OP_TEXT, c->data, c->data_len);
     } else {
         for (size_t at = 0; at < c->data_len; at += c->chop) {
             size_t n = c->data_len - at < c->chop ? c->data_len - at : c->chop;
-            run_frame(r, at + n == c->data_len, 0, at == 0 ? WS_OP_TEXT : WS_OP_CONT,
+            run_frame(r, at + n == c->data_len, 0, at == 0 ? WSC_OP_TEXT : WSC_OP_CONT,
                       c->data + at, n);
         }
     }
     run_send(r, 0, 0);
     if (c->flags & VALID) {
-        run_expect_message(r, WS_OP_TEXT, c->data, c->data_len);
+        run_expect_message(r, WSC_OP_TEXT, c->data, c->data_len);
         run_close_handshake(r);
     } else {
         run_expect_fail_close(r, 1007);
@@ -56,7 +56,7 @@ static void failfast_case(struct run *r, const struct cf_case *c)
         uint8_t *all = util_xmalloc(head + FAILFAST_TAIL);
         memcpy(all, c->data, head);
         memcpy(all + head, tail, FAILFAST_TAIL);
-        run_frame(r, true, 0, WS_OP_TEXT, all, head + FAILFAST_TAIL);
+        run_frame(r, true, 0, WSC_OP_TEXT, all, head + FAILFAST_TAIL);
         free(all);
         size_t hl = r->wire.len - head - FAILFAST_TAIL;
         run_send_raw(r, r->wire.p, hl + c->n, 0, 0);
@@ -64,11 +64,11 @@ static void failfast_case(struct run *r, const struct cf_case *c)
         memmove(r->wire.p, r->wire.p + hl + head, FAILFAST_TAIL);
         r->wire.len = FAILFAST_TAIL;
     } else {
-        run_frame(r, false, 0, WS_OP_TEXT, c->data, c->n);
+        run_frame(r, false, 0, WSC_OP_TEXT, c->data, c->n);
         run_send(r, 0, 0);
-        run_frame(r, false, 0, WS_OP_CONT, c->data + c->n, head - c->n);
+        run_frame(r, false, 0, WSC_OP_CONT, c->data + c->n, head - c->n);
         run_send(r, 0, 0);
-        run_frame(r, true, 0, WS_OP_CONT, tail, FAILFAST_TAIL);
+        run_frame(r, true, 0, WSC_OP_CONT, tail, FAILFAST_TAIL);
     }
     free(tail);
     if (run_failed(r))
@@ -91,13 +91,13 @@ static void failfast_case(struct run *r, const struct cf_case *c)
 
 const struct cf_case cases_utf8[] = {
     { .id = "6.1.1", .desc = "empty text message -> empty echo",
-      SCRIPT(FRAME(true, 0, WS_OP_TEXT, ""), SEND_ALL, EXPECT_MSG(WS_OP_TEXT, ""), CLOSE_HANDSHAKE) },
+      SCRIPT(FRAME(true, 0, WSC_OP_TEXT, ""), SEND_ALL, EXPECT_MSG(WSC_OP_TEXT, ""), CLOSE_HANDSHAKE) },
     { .id = "6.1.2", .desc = "text in 3 empty fragments -> empty echo",
-      SCRIPT(FRAME(false, 0, WS_OP_TEXT, ""), FRAME(false, 0, WS_OP_CONT, ""),
-             FRAME(true, 0, WS_OP_CONT, ""), SEND_ALL, EXPECT_MSG(WS_OP_TEXT, ""), CLOSE_HANDSHAKE) },
+      SCRIPT(FRAME(false, 0, WSC_OP_TEXT, ""), FRAME(false, 0, WSC_OP_CONT, ""),
+             FRAME(true, 0, WSC_OP_CONT, ""), SEND_ALL, EXPECT_MSG(WSC_OP_TEXT, ""), CLOSE_HANDSHAKE) },
     { .id = "6.1.3", .desc = "empty first and last fragments around \"middle\" -> echo",
-      SCRIPT(FRAME(false, 0, WS_OP_TEXT, ""), FRAME(false, 0, WS_OP_CONT, "middle"),
-             FRAME(true, 0, WS_OP_CONT, ""), SEND_ALL, EXPECT_MSG(WS_OP_TEXT, "middle"),
+      SCRIPT(FRAME(false, 0, WSC_OP_TEXT, ""), FRAME(false, 0, WSC_OP_CONT, "middle"),
+             FRAME(true, 0, WSC_OP_CONT, ""), SEND_ALL, EXPECT_MSG(WSC_OP_TEXT, "middle"),
              CLOSE_HANDSHAKE) },
     V("6.2.1", "valid \"Hello-U+00B5@U+00DF...-UTF-8!!\", one frame", HELLO_UTF8, 0),
     V("6.2.2", "same, fragments split at code point boundaries", HELLO_UTF8, 13),

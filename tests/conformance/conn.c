@@ -242,23 +242,23 @@ enum conn_status conn_next_frame(struct conn *c, struct conn_frame *f,
 {
     for (;;) {
         size_t avail = c->rx_len - c->rx_off;
-        int hl = ws_frame_parse_header(c->rx + c->rx_off, avail, &f->h);
-        if (hl < 0) {
+        size_t hl = wsc_header_parse(c->rx + c->rx_off, avail, &f->h);
+        if (hl > 0 && f->h.len >> 63) {
             snprintf(c->err, sizeof c->err, "server frame with a 64-bit length over 2^63");
             return CONN_BAD;
         }
         if (hl > 0) {
-            if (f->h.payload_len > CONN_FRAME_MAX) {
+            if (f->h.len > CONN_FRAME_MAX) {
                 snprintf(c->err, sizeof c->err,
                          "server frame of %llu bytes is over the harness limit",
-                         (unsigned long long)f->h.payload_len);
+                         (unsigned long long)f->h.len);
                 return CONN_BAD;
             }
-            if (avail >= (size_t)hl + f->h.payload_len) {
+            if (avail >= hl + f->h.len) {
                 f->payload = c->rx + c->rx_off + hl;
                 if (f->h.masked)  /* reported by the caller; unmask to show it */
-                    ws_frame_mask((uint8_t *)f->payload, f->h.payload_len, f->h.mask, 0);
-                conn_consume(c, (size_t)hl + f->h.payload_len);
+                    wsc_mask((uint8_t *)f->payload, f->h.len, f->h.mask, 0);
+                conn_consume(c, hl + f->h.len);
                 return CONN_OK;
             }
         }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 /* Largest frame the harness accepts from a server: 16 MiB echo plus slack. */
 #define CONN_FRAME_MAX ((uint64_t)32 << 20)
@@ -38,7 +38,7 @@ enum conn_status {
 };
 
 struct conn_frame {
-    struct ws_frame_header h;
+    struct wsc_header h;
     const uint8_t *payload;  /* valid until the next call on the conn */
 };
 

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "util.h"
-#include "ws_accept_key.h"
+#include "wsc_accept.h"
 
 /* A response head bigger than this is not a WebSocket server's. */
 #define HTTP_HEAD_MAX 16384
@@ -156,9 +156,9 @@ const char *http_check_upgrade(const struct http_response *r)
         return "101 without \"Upgrade: websocket\"";
     if (!http_header_has_token(r, "Connection", "upgrade"))
         return "101 without \"Connection: Upgrade\"";
-    char want[WS_ACCEPT_LEN + 1];
-    if (ws_accept_key(HTTP_WS_KEY, strlen(HTTP_WS_KEY), want) != 0)
-        return "harness: ws_accept_key rejected the sample key";
+    char want[WSC_ACCEPT_LEN + 1];
+    if (wsc_accept(HTTP_WS_KEY, strlen(HTTP_WS_KEY), want) != 0)
+        return "harness: wsc_accept failed on the sample key";
     const char *acc = http_header(r, "Sec-WebSocket-Accept");
     if (!acc)
         return "101 without Sec-WebSocket-Accept";

@@ -9,7 +9,7 @@
 #include "conn.h"
 
 /* The key every request sends, and the accept value RFC 6455 4.2.2 gives
- * for it (checked by the harness with ws_accept_key as well). */
+ * for it (checked by the harness with wsc_accept as well). */
 #define HTTP_WS_KEY "dGhlIHNhbXBsZSBub25jZQ=="
 
 #define HTTP_MAX_HEADERS 64

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "http.h"
-#include "ws_frame.h"
-#include "ws_utf8.h"
+#include "wsc_frame.h"
+#include "wsc_close.h"
 
 void run_init(struct run *r, const struct run_config *cfg, unsigned seed,
               int budget_ms)
@@ -103,23 +103,23 @@ void run_frame(struct run *r, bool fin, uint8_t rsv, uint8_t opcode,
     uint8_t mask[4];
     uint32_t m = next_rand(r);
     memcpy(mask, &m, 4);
-    bytes_reserve(&r->wire, WS_FRAME_MAX_HEADER + n);
+    bytes_reserve(&r->wire, WSC_HEADER_MAX + n);
     uint8_t *h = r->wire.p + r->wire.len;
-    size_t hl = ws_frame_write_header(h, fin, opcode & 0x0F, n, mask);
+    size_t hl = wsc_header_write(h, fin, opcode & 0x0F, n, mask);
     /* The codec never sets RSV bits: malformed frames patch byte 0. */
     h[0] |= rsv & 0x70;
-    if ((opcode & 0x0F) == WS_OP_CLOSE)
+    if ((opcode & 0x0F) == WSC_OP_CLOSE)
         r->close_sent = true;
     r->wire.len += hl;
     bytes_append(&r->wire, p, n);
-    ws_frame_mask(r->wire.p + r->wire.len - n, n, mask, 0);
+    wsc_mask(r->wire.p + r->wire.len - n, n, mask, 0);
 }
 
 void run_close_frame(struct run *r, int code, const void *reason, size_t n)
 {
     uint8_t payload[2 + 256];
     if (code < 0) {
-        run_frame(r, true, 0, WS_OP_CLOSE, NULL, 0);
+        run_frame(r, true, 0, WSC_OP_CLOSE, NULL, 0);
         return;
     }
     if (n > sizeof payload - 2)
@@ -128,7 +128,7 @@ void run_close_frame(struct run *r, int code, const void *reason, size_t n)
     payload[1] = (uint8_t)code;
     if (n)
         memcpy(payload + 2, reason, n);
-    run_frame(r, true, 0, WS_OP_CLOSE, payload, 2 + n);
+    run_frame(r, true, 0, WSC_OP_CLOSE, payload, 2 + n);
 }
 
 void run_send_raw(struct run *r, const void *p, size_t n, size_t chop,
@@ -157,7 +157,7 @@ static void pong_back(struct run *r, const uint8_t *p, size_t n)
     /* Build apart from r->wire, which may hold frames not yet sent. */
     struct bytes saved = r->wire;
     memset(&r->wire, 0, sizeof r->wire);
-    run_frame(r, true, 0, WS_OP_PONG, p, n);
+    run_frame(r, true, 0, WSC_OP_PONG, p, n);
     if (!r->conn.tx_closed)
         conn_send(&r->conn, r->wire.p, r->wire.len, 0, 0, RUN_IDLE_MS);
     bytes_free(&r->wire);
@@ -184,37 +184,40 @@ void run_next_event(struct run *r, struct run_event *ev, int idle_ms)
             ev->kind = EV_BAD;
             return;
         }
-        const char *bad = ws_frame_check(&f.h, false);
-        if (bad) {
-            run_fail(r, "server sent a bad frame: %s (opcode 0x%X)", bad, f.h.opcode);
+        enum wsc_error bad = wsc_check_server_frame(&f.h);
+        if (bad != WSC_OK) {
+            run_fail(r, "server sent a bad frame: %s (opcode 0x%X)", wsc_error_text(bad),
+                     f.h.opcode);
             ev->kind = EV_BAD;
             return;
         }
-        size_t n = (size_t)f.h.payload_len;
+        size_t n = (size_t)f.h.len;
         switch (f.h.opcode) {
-        case WS_OP_PING:
+        case WSC_OP_PING:
             pong_back(r, f.payload, n);
             continue;
-        case WS_OP_PONG:
-        case WS_OP_CLOSE:
-            ev->kind = f.h.opcode == WS_OP_PONG ? EV_PONG : EV_CLOSE;
+        case WSC_OP_PONG:
+        case WSC_OP_CLOSE:
+            ev->kind = f.h.opcode == WSC_OP_PONG ? EV_PONG : EV_CLOSE;
             ev->opcode = f.h.opcode;
             ev->data = f.payload;
             ev->len = n;
-            if (f.h.opcode == WS_OP_CLOSE && n >= 2) {
-                /* (A 1-byte close payload was caught by ws_frame_check.) */
-                ev->close_code = f.payload[0] << 8 | f.payload[1];
-                uint8_t state = WS_UTF8_ACCEPT;
-                if (!ws_close_code_valid((unsigned)ev->close_code)) {
+            if (f.h.opcode == WSC_OP_CLOSE && n >= 2) {
+                /* (A 1-byte close payload was caught by wsc_check_server_frame.) */
+                unsigned code;
+                uint64_t bad_at;
+                enum wsc_close_verdict v = wsc_close_parse(f.payload, n, &code, &bad_at);
+                ev->close_code = (int)code;
+                if (v == WSC_CLOSE_BAD_CODE) {
                     run_fail(r, "server sent a close frame with invalid code %d", ev->close_code);
                     ev->kind = EV_BAD;
-                } else if (ws_utf8_feed(&state, f.payload + 2, n - 2) != WS_UTF8_ACCEPT) {
+                } else if (v == WSC_CLOSE_BAD_REASON) {
                     run_fail(r, "server close reason is not valid UTF-8");
                     ev->kind = EV_BAD;
                 }
             }
             return;
-        case WS_OP_CONT:
+        case WSC_OP_CONT:
             if (r->frag_opcode < 0) {
                 run_fail(r, "server sent a continuation frame with no message started");
                 ev->kind = EV_BAD;
@@ -248,7 +251,7 @@ void run_describe(const struct run_event *ev, char *out, size_t cap)
     switch (ev->kind) {
     case EV_MESSAGE:
         snprintf(out, cap, "%s message of %zu bytes",
-                 ev->opcode == WS_OP_TEXT ? "text" : "binary", ev->len);
+                 ev->opcode == WSC_OP_TEXT ? "text" : "binary", ev->len);
         break;
     case EV_PONG:
         snprintf(out, cap, "pong of %zu bytes", ev->len);
@@ -286,7 +289,7 @@ static void judge_data(struct run *r, const struct run_event *ev, enum run_event
     if (run_failed(r) || ev->kind == EV_BAD)
         return;
     const char *what = kind == EV_PONG ? "pong"
-                     : opcode == WS_OP_TEXT ? "text echo" : "binary echo";
+                     : opcode == WSC_OP_TEXT ? "text echo" : "binary echo";
     if (ev->kind == EV_TIMEOUT) {
         run_fail(r, "timeout: no %s of %zu bytes after %d ms", what, n, RUN_IDLE_MS);
         return;

@@ -10,17 +10,14 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "check.h"
 #include "http.h"
 #include "json.h"
 #include "known.h"
 #include "results.h"
 #include "run.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
-static int failures;
-
-#define CHECK(cond) do { if (!(cond)) { \
-    fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
 
 /* A run whose connection is one end of a socketpair; *peer is the other. */
 static void fake_run(struct run *r, const struct run_config *cfg, int *peer)
@@ -50,13 +47,13 @@ static void test_frame_building(void)
     struct run_config cfg = { 0 };
     struct run r;
     run_init(&r, &cfg, 1, 1000);
-    run_frame(&r, true, 0x40, WS_OP_TEXT, "Hello", 5);
-    struct ws_frame_header h;
-    CHECK(ws_frame_parse_header(r.wire.p, r.wire.len, &h) == 6);
+    run_frame(&r, true, 0x40, WSC_OP_TEXT, "Hello", 5);
+    struct wsc_header h;
+    CHECK(wsc_header_parse(r.wire.p, r.wire.len, &h) == 6);
     CHECK(r.wire.p[0] == 0xC1);           /* FIN | RSV1 | text */
     CHECK(r.wire.p[1] == 0x85);           /* masked, 5 bytes */
-    CHECK(h.rsv == 0x40 && h.masked && h.payload_len == 5);
-    ws_frame_mask(r.wire.p + 6, 5, h.mask, 0);
+    CHECK(h.rsv == 0x40 && h.masked && h.len == 5);
+    wsc_mask(r.wire.p + 6, 5, h.mask, 0);
     CHECK(memcmp(r.wire.p + 6, "Hello", 5) == 0);
     r.wire.len = 0;
     run_frame(&r, false, 0, 0xB, NULL, 0);  /* reserved opcode, not final */
@@ -64,8 +61,8 @@ static void test_frame_building(void)
     r.wire.len = 0;
     run_close_frame(&r, 1002, "ab", 2);
     CHECK(r.close_sent);
-    CHECK(ws_frame_parse_header(r.wire.p, r.wire.len, &h) == 6 && h.payload_len == 4);
-    ws_frame_mask(r.wire.p + 6, 4, h.mask, 0);
+    CHECK(wsc_header_parse(r.wire.p, r.wire.len, &h) == 6 && h.len == 4);
+    wsc_mask(r.wire.p + 6, 4, h.mask, 0);
     CHECK(memcmp(r.wire.p + 6, "\x03\xea" "ab", 4) == 0);
     run_finish(&r);
 }
@@ -88,7 +85,7 @@ static void test_bytewise_frames(void)
         if (ev.kind == EV_TIMEOUT)
             continue;
         CHECK(ev.kind == EV_MESSAGE && fed == sizeof wire);
-        CHECK(ev.opcode == WS_OP_TEXT && ev.len == 5 && memcmp(ev.data, "abcde", 5) == 0);
+        CHECK(ev.opcode == WSC_OP_TEXT && ev.len == 5 && memcmp(ev.data, "abcde", 5) == 0);
         kinds++;
     }
     CHECK(kinds == 1);
@@ -242,10 +239,5 @@ int main(void)
     test_known();
     test_json();
     test_case_table();
-    if (failures) {
-        fprintf(stderr, "test_harness: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_harness: all checks passed\n");
-    return 0;
+    return check_done("test_harness");
 }

@@ -16,14 +16,14 @@
 
 #include "fuzz_check.h"
 #include "message.h"
-#include "ws_frame.h"
+#include "wsc_frame.h"
 
 #define CLIENT 5
 #define MAX_EVENTS 4096
 
 struct event {
     struct message_rx_out out;
-    uint8_t ctrl[WS_CONTROL_MAX_PAYLOAD];
+    uint8_t ctrl[WSC_CONTROL_MAX];
     uint8_t ctrl_len;
 };
 
@@ -108,8 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned echoes = data[1] & 3;
     uint8_t seed[3] = {data[1], (uint8_t)(data[1] >> 2), (uint8_t)(data[0] ^ data[1])};
 
-    size_t cap = echoes * (msg_size + WS_FRAME_MAX_HEADER) + size;
-    uint8_t *stream = malloc(cap), *tmp = malloc(msg_size + WS_FRAME_MAX_HEADER);
+    size_t cap = echoes * (msg_size + WSC_HEADER_MAX) + size;
+    uint8_t *stream = malloc(cap), *tmp = malloc(msg_size + WSC_HEADER_MAX);
     FUZZ_CHECK(stream && tmp, "out of memory in the harness");
     size_t n = 0;
     for (unsigned i = 0; i < echoes; i++) {
@@ -117,10 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static const uint8_t zero[4];
         /* A zero mask leaves the payload as is; rewrite the header unmasked. */
         size_t len = message_build_frame(tmp, &h, msg_size, zero);
-        struct ws_frame_header fh;
-        int hl = ws_frame_parse_header(tmp, len, &fh);
-        FUZZ_CHECK(hl > 0 && fh.masked && fh.payload_len == msg_size, "message_build_frame header");
-        n += ws_frame_write_header(stream + n, true, WS_OP_BINARY, msg_size, NULL);
+        struct wsc_header fh;
+        size_t hl = wsc_header_parse(tmp, len, &fh);
+        FUZZ_CHECK(hl > 0 && fh.masked && fh.len == msg_size, "message_build_frame header");
+        n += wsc_header_write(stream + n, true, WSC_OP_BINARY, msg_size, NULL);
         memcpy(stream + n, tmp + hl, msg_size);
         n += msg_size;
     }
