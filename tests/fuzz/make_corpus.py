@@ -85,6 +85,24 @@ SEEDS = {
         + server_frame(10, b"pong") + server_frame(0, b"z" * 10),
         "masked": b"\x00\x03" + frame(2, b"m" * 24),
     },
+    "codec_diff": {
+        # bytes 0-1 seed the piece sizes, byte 2 the masking offset (bit 7:
+        # compare accept keys); then one stream read both as frames and as text.
+        "server-frames": b"\x12\x34\x05" + server_frame(1, b"Hello")
+        + server_frame(2, bytes(range(200))) + server_frame(9, b"ping")
+        + server_frame(8, struct.pack("!H", 1000) + b"bye"),
+        "client-frames": b"\x00\x01\x03" + frame(1, b"Hel", fin=False) + frame(0, b"lo")
+        + frame(10, b"") + frame(2, b"\x00" * 300),
+        "rule-breakers": b"\xff\x00\x00" + b"\xc1\x01x"
+        + b"\x83\x00" + server_frame(9, b"p", fin=False) + b"\x8a\x7e\x00\x7e" + b"z" * 126
+        + b"\x88\x01\x03",
+        "len-top-bit": b"\x07\x07\x00" + server_frame(2, b"ab") + b"\x82\x7f\x80" + b"\x00" * 7,
+        "close-code": b"\x01\x02\x00" + struct.pack("!H", 1000) + b"normal",
+        "close-bad-reason": b"\x01\x02\x00" + struct.pack("!H", 4000) + b"\xce\xba\xed\xa0\x80",
+        "text": b"\x03\x04\x00" + "\u03ba\u1f79\u03c3\u03bc\u03b5 \U0001f600 \u20ac".encode(),
+        "text-cut": b"\x03\x04\x00" + b"abc\xf0\x90\x80",
+        "accept-key": b"\x00\x00\x80dGhlIHNhbXBsZSBub25jZQ==",
+    },
 }
 
 
