@@ -1,5 +1,6 @@
 /* The upgrade request's exact bytes, and the response parser fed whole,
  * one byte at a time, and coalesced with the frames that follow it. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
@@ -27,10 +28,7 @@ static void expect_fail(const char *resp, const char *reason)
     struct handshake_result res;
     int r = parse(resp, strlen(resp), &res);
     CHECK(r == -1);
-    if (strcmp(res.reason, reason) != 0) {
-        fprintf(stderr, "    got reason '%s', expected '%s'\n", res.reason, reason);
-        check_failures++;
-    }
+    CHECK(strcmp(res.reason, reason) == 0, "got reason '%s', expected '%s'", res.reason, reason);
 }
 
 int main(void)
@@ -38,12 +36,11 @@ int main(void)
     struct handshake_result res;
     size_t n = strlen(OK);
 
-    printf("test_handshake\n");
-    SECTION("accept value of the RFC example key");
+    /* accept value of the RFC example key */
     char acc[WS_ACCEPT_LEN + 1];
     CHECK(ws_accept_key(KEY, 24, acc) == 0 && strcmp(acc, ACCEPT) == 0);
 
-    SECTION("request bytes");
+    /* request bytes */
     char req[512];
     size_t rl = handshake_build_request(req, sizeof req, "127.0.0.1", 8000, "/chat", KEY);
     const char want[] =
@@ -53,7 +50,7 @@ int main(void)
     CHECK(rl == strlen(want) && memcmp(req, want, rl) == 0);
     CHECK(handshake_build_request(req, 40, "127.0.0.1", 8000, "/chat", KEY) == 0);
 
-    SECTION("generated keys are 24 base64 characters ending in ==");
+    /* generated keys are 24 base64 characters ending in == */
     uint64_t prng = 12345;
     char key[HANDSHAKE_KEY_LEN + 1], key2[HANDSHAKE_KEY_LEN + 1];
     handshake_make_key(&prng, key);
@@ -62,19 +59,18 @@ int main(void)
     CHECK(strcmp(key, key2) != 0);
     CHECK(ws_accept_key(key, 24, acc) == 0);
 
-    SECTION("whole response");
+    /* whole response */
     CHECK(parse(OK, n, &res) == (int)n);
     CHECK(res.status == 101);
 
-    SECTION("byte by byte: need more until the last byte");
+    /* byte by byte: need more until the last byte */
     for (size_t i = 0; i < n; i++)
         if (parse(OK, i, &res) != 0) {
-            fprintf(stderr, "    prefix of %zu bytes did not ask for more\n", i);
-            check_failures++;
+            CHECK(false, "prefix of %zu bytes did not ask for more", i);
             break;
         }
 
-    SECTION("coalesced with frames: returns the header length only");
+    /* coalesced with frames: returns the header length only */
     char buf[512];
     memcpy(buf, OK, n);
     memcpy(buf + n, "\x82\x03" "abc" "\x81\x00", 7);
@@ -83,7 +79,7 @@ int main(void)
     memcpy(buf + n, "\x82\x04\r\n\r\n", 6);
     CHECK(parse(buf, n + 6, &res) == (int)n);
 
-    SECTION("case-insensitive names, token lists, spacing");
+    /* case-insensitive names, token lists, spacing */
     const char *ok2 =
         "HTTP/1.1 101 OK\r\nupgrade:  WebSocket \r\nconnection: keep-alive, upgrade\r\n"
         "sec-websocket-accept:s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nServer: x\r\n\r\n";
@@ -93,7 +89,7 @@ int main(void)
         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
     CHECK(parse(ok3, strlen(ok3), &res) == (int)strlen(ok3));
 
-    SECTION("refusals and malformed responses");
+    /* refusals and malformed responses */
     expect_fail("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "handshake_failed:404");
     expect_fail("HTTP/1.1 200 OK\r\n\r\n", "handshake_failed:200");
     expect_fail("HTTP/1.0 101 Switching\r\n\r\n", "handshake_failed:bad_status_line");
@@ -116,7 +112,7 @@ int main(void)
                 "handshake_failed:unrequested_extension");
     expect_fail("HTTP/1.1 101 OK\r\nno colon here\r\n\r\n", "handshake_failed:bad_header");
 
-    SECTION("an endless header block is refused, not buffered forever");
+    /* an endless header block is refused, not buffered forever */
     static char big[HANDSHAKE_RESPONSE_MAX + 100];
     memset(big, 'a', sizeof big);
     memcpy(big, "HTTP/1.1 101 OK\r\nX: ", 20);

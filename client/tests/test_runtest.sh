@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 echo "test_runtest"
-PORT=8510
+PORT=$(free_port)
 start_server $PORT
 
 echo "  verify passes all 18 checks against a correct server"

@@ -5,9 +5,8 @@
 int main(void)
 {
     struct stats_summary s;
-    printf("test_stats\n");
 
-    SECTION("1..10 shuffled");
+    /* 1..10 shuffled */
     int64_t v[] = {7, 3, 10, 1, 9, 2, 8, 5, 6, 4};
     stats_summarize(v, 10, &s);
     /* rank ceil(p*n): p50 -> 5th, p90 -> 9th, p99 -> 10th (ceil 9.9), p99.9 -> 10th */
@@ -15,14 +14,14 @@ int main(void)
     CHECK(s.mean == 5.5);
     CHECK(s.p50 == 5 && s.p90 == 9 && s.p99 == 10 && s.p999 == 10);
 
-    SECTION("1000 values 1..1000: p99.9 is the 999th");
+    /* 1000 values 1..1000: p99.9 is the 999th */
     static int64_t w[1000];
     for (int i = 0; i < 1000; i++)
         w[i] = 1000 - i;
     stats_summarize(w, 1000, &s);
     CHECK(s.p50 == 500 && s.p90 == 900 && s.p99 == 990 && s.p999 == 999 && s.max == 1000);
 
-    SECTION("1001 values: ranks round up");
+    /* 1001 values: ranks round up */
     static int64_t x[1001];
     for (int i = 0; i < 1001; i++)
         x[i] = i * 2;    /* 0, 2, ..., 2000 */
@@ -32,19 +31,19 @@ int main(void)
     CHECK(s.p50 == 1000 && s.p99 == 1980 && s.p999 == 1998 && s.max == 2000);
     CHECK(stats_percentile(x, 1001, 0) == 0 && stats_percentile(x, 1001, 100000) == 2000);
 
-    SECTION("one value, and none");
+    /* one value, and none */
     int64_t one = 42;
     stats_summarize(&one, 1, &s);
     CHECK(s.min == 42 && s.p50 == 42 && s.p999 == 42 && s.max == 42 && s.mean == 42.0);
     stats_summarize(NULL, 0, &s);
     CHECK(s.count == 0 && s.p99 == 0);
 
-    SECTION("duplicates and negatives");
+    /* duplicates and negatives */
     int64_t d[] = {5, -3, 5, 5, 0};
     stats_summarize(d, 5, &s);
     CHECK(s.min == -3 && s.p50 == 5 && s.max == 5 && s.mean == 12.0 / 5);
 
-    SECTION("growable vector");
+    /* growable vector */
     struct stats_vec a = {0};
     for (int i = 0; i < 5000; i++)
         CHECK(stats_vec_push(&a, i) == 0);
