@@ -25,7 +25,9 @@ static const char SCHEMA[] =
     " lag_p99_us INTEGER, lag_max_us INTEGER, tcp_mem_pages INTEGER,"
     " listen_overflows INTEGER, listen_drops INTEGER,"
     " server_pss_bytes INTEGER, server_rss_bytes INTEGER,"
-    " server_cpu_seconds REAL, client_workers_pss_bytes INTEGER);";
+    " server_cpu_seconds REAL, client_workers_pss_bytes INTEGER,"
+    " slab_bytes INTEGER,"              /* /proc/meminfo Slab: kernel objects, sockets among them */
+    " machine_idle_share REAL);";       /* all CPUs' idle share over the second (/proc/stat) */
 
 const char *event_type_name(unsigned type)
 {
@@ -91,7 +93,7 @@ int db_create(struct db *d, const char *path)
             "INSERT OR REPLACE INTO meta VALUES(?1,?2)", -1, &d->ins_meta, NULL) ||
         sqlite3_prepare_v2(d->h,
             "INSERT OR REPLACE INTO samples VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
-            "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
+            "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
             -1, &d->ins_sample, NULL)) {
         failed(d, "prepare");
         goto fail;
@@ -192,6 +194,11 @@ int db_sample(struct db *d, const struct db_sample *s)
     else
         sqlite3_bind_double(st, 23, s->server_cpu_seconds);
     bind_opt(st, 24, s->client_workers_pss_bytes);
+    bind_opt(st, 25, s->slab_bytes);
+    if (s->machine_idle_share < 0)
+        sqlite3_bind_null(st, 26);
+    else
+        sqlite3_bind_double(st, 26, s->machine_idle_share);
     return step(d, st, "insert sample");
 }
 

@@ -24,6 +24,8 @@ struct db_sample {
     int64_t tcp_mem_pages, listen_overflows, listen_drops;   /* -1: unknown */
     int64_t server_pss_bytes, server_rss_bytes;              /* -1: none */
     double server_cpu_seconds;                                 /* <0: none */
+    int64_t slab_bytes;                                        /* -1: unknown */
+    double machine_idle_share;                                 /* <0: unknown */
 };
 
 struct db {

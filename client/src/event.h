@@ -33,11 +33,27 @@ struct event_record {
 /* The name stored in events.type. */
 const char *event_type_name(unsigned type);
 
+/* The exit taxonomy, in one place for runtest and compile_stats: a
+ * connection ends cleanly (we closed it at the end of the run), by a
+ * timeout (connect or handshake deadline), or otherwise: every other reason
+ * (refused, reset, eof, a close from the server, a bad echo, ...) is a
+ * crash of the connection. */
+enum event_exit_class { EXIT_CLEAN, EXIT_TIMEOUT, EXIT_CRASH };
+
+static inline enum event_exit_class event_exit_class(const char *reason)
+{
+    if (strcmp(reason, "run_end") == 0)
+        return EXIT_CLEAN;
+    if (strcmp(reason, "connection_timeout") == 0 ||
+        strcmp(reason, "handshake_timeout") == 0)
+        return EXIT_TIMEOUT;
+    return EXIT_CRASH;
+}
+
 /* Exit reasons counted as timeouts rather than crashes. */
 static inline bool event_exit_is_timeout(const char *reason)
 {
-    return strcmp(reason, "connection_timeout") == 0 ||
-           strcmp(reason, "handshake_timeout") == 0;
+    return event_exit_class(reason) == EXIT_TIMEOUT;
 }
 
 #endif

@@ -3,38 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 size_t message_build_frame(uint8_t *out, const struct message_head *h,
                            size_t size, const uint8_t mask[4])
 {
     size_t hl = wsc_header_write(out, true, WSC_OP_BINARY, size, mask);
     uint8_t *p = out + hl;
 
-    put_le32(p, h->client);
-    put_le32(p + 4, h->seq);
-    put_le64(p + 8, h->sched_us);
-    put_le64(p + 16, h->sent_us);
-    for (size_t o = MESSAGE_HEAD_LEN; o < size; o++)
-        p[o] = message_filler(h->client, h->seq, o);
+    payload_write(p, h, size);
     wsc_mask(p, size, mask, 0);
     return hl + size;
 }
@@ -43,14 +18,6 @@ size_t message_build_control(uint8_t *out, uint8_t opcode, const uint8_t *p,
                              size_t n, const uint8_t mask[4])
 {
     return wsc_frame_write(out, true, opcode, p, n, mask);
-}
-
-void message_head_decode(const uint8_t p[MESSAGE_HEAD_LEN], struct message_head *h)
-{
-    h->client = (uint32_t)get_le(p, 4);
-    h->seq = (uint32_t)get_le(p + 4, 4);
-    h->sched_us = get_le(p + 8, 8);
-    h->sent_us = get_le(p + 16, 8);
 }
 
 void message_rx_init(struct message_rx *rx)
@@ -146,20 +113,9 @@ size_t message_rx_feed(struct message_rx *rx, uint32_t client,
                 memcpy(rx->ctrl + rx->frame_off, p + i, take);
                 rx->ctrl_len = (uint8_t)(rx->frame_off + take);
             } else {
-                uint64_t o = rx->msg_off + rx->frame_off;
-                for (size_t k = 0; k < take; k++, o++) {
-                    if (o < MESSAGE_HEAD_LEN) {
-                        rx->head[o] = p[i + k];
-                        if (o == MESSAGE_HEAD_LEN - 1) {
-                            struct message_head mh;
-                            message_head_decode(rx->head, &mh);
-                            if (mh.client != client || mh.seq != expect_seq)
-                                return fail(rx, out, "bad_echo", NULL, n);
-                        }
-                    } else if (p[i + k] != message_filler(client, expect_seq, o)) {
-                        return fail(rx, out, "bad_echo", NULL, n);
-                    }
-                }
+                if (!payload_check(rx->head, client, expect_seq,
+                                   rx->msg_off + rx->frame_off, p + i, take))
+                    return fail(rx, out, "bad_echo", NULL, n);
             }
             rx->frame_off += take;
             i += take;

@@ -1,9 +1,8 @@
-/* The load client's messages: building the masked frame that carries one,
- * and checking a server's echo as it arrives, in pieces of any size. The
- * payload is a 24-byte head (client id, sequence number, scheduled and
- * actual send times, little-endian) and filler bytes that are a function of
- * (client, seq, offset), so an echo is checked byte for byte without
- * keeping a copy of what was sent. */
+/* The load client's messages over WebSocket: building the masked frame that
+ * carries one, and checking a server's echo as it arrives, in pieces of any
+ * size. The payload (payload.h) is a 16-byte head and filler bytes that are
+ * a function of (client, seq, offset), so an echo is checked byte for byte
+ * without keeping a copy of what was sent. */
 #ifndef MESSAGE_H
 #define MESSAGE_H
 
@@ -11,25 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "payload.h"
 #include "wsc_frame.h"
 
-#define MESSAGE_HEAD_LEN 24
 #define MESSAGE_MIN_SIZE MESSAGE_HEAD_LEN
 #define MESSAGE_MAX_SIZE (1u << 20)
 #define MESSAGE_REASON_MAX 56
-
-struct message_head {
-    uint32_t client;
-    uint32_t seq;
-    uint64_t sched_us;
-    uint64_t sent_us;
-};
-
-/* The filler byte at payload offset off (off >= MESSAGE_HEAD_LEN). */
-static inline uint8_t message_filler(uint32_t client, uint32_t seq, uint64_t off)
-{
-    return (uint8_t)(client * 131u + seq * 31u + (uint32_t)off * 7u + 1u);
-}
 
 /* Writes the masked binary frame for h with a payload of size bytes into
  * out (at least size + WSC_HEADER_MAX bytes); returns its length. */
@@ -40,8 +26,6 @@ size_t message_build_frame(uint8_t *out, const struct message_head *h,
  * n <= 125, into out (at least 6 + n bytes); returns its length. */
 size_t message_build_control(uint8_t *out, uint8_t opcode, const uint8_t *p,
                              size_t n, const uint8_t mask[4]);
-
-void message_head_decode(const uint8_t p[MESSAGE_HEAD_LEN], struct message_head *h);
 
 /* Receive-side state of one connection: about 200 bytes. */
 struct message_rx {

@@ -1,4 +1,6 @@
-/* What ./runtest was asked to do, parsed and checked before anything runs. */
+/* What ./runtest was asked to do, parsed and checked before anything runs.
+ * The option table in opts.c is the one place for every option's name,
+ * range, default and help text. */
 #ifndef OPTS_H
 #define OPTS_H
 
@@ -8,8 +10,19 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "steps.h"
+
 #define OPTS_MAX_BIND 256
 #define OPTS_PER_WORKER_MAX 15000   /* sockets one worker holds at most */
+#define OPTS_MAX_WORKERS 256
+
+/* How messages are sent (--storm changes only how clients arrive). */
+enum run_mode {
+    MODE_INTERVAL,   /* one message every --interval-ms from the handshake on */
+    MODE_SATURATE,   /* --saturate K: K in flight, the next as each echo arrives */
+    MODE_HOLD,       /* --hold: message 0 at open, one probe at SECONDS */
+    MODE_STEPS,      /* --rate-steps: open-loop total rate in steps */
+};
 
 struct run_opts {
     const char *db_path;
@@ -37,8 +50,17 @@ struct run_opts {
     uint32_t saturate;            /* 0: one message per interval */
     uint64_t timer_grid_us;       /* timers fire on this grid (0: exactly) */
     uint64_t lag_threshold_us;    /* p99 scheduling lag that marks client_bound */
-    double cpu_threshold;         /* worker CPU share that marks client_bound */
+    double cpu_threshold;         /* worker busy share that marks client_bound */
     bool quiet;
+
+    bool tcp;                     /* plain TCP: no upgrade, no framing */
+    bool hold;
+    uint32_t storm;               /* 0: arrivals every arrival_us; else K in flight */
+    struct steps steps;           /* --rate-steps (steps.n == 0: none) */
+    uint64_t step_s;
+    uint64_t slo_p99_us;          /* 0: no early end */
+    uint64_t warmup_s;            /* meta only: figures leave these seconds out */
+    enum run_mode mode;           /* derived from the options above */
 };
 
 /* Parses argv into o. On a bad argument writes a message naming it into
@@ -46,5 +68,13 @@ struct run_opts {
 int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
 
 void opts_usage(FILE *f);
+
+/* The name stored in meta.mode: interval, saturate, hold, steps, or storm
+ * for a storm with the default interval messages. */
+const char *opts_mode_name(const struct run_opts *o);
+
+/* When the run stops sending, us since t0: SECONDS, or the end of the last
+ * step when --rate-steps ends first. */
+uint64_t opts_end_us(const struct run_opts *o);
 
 #endif

@@ -34,6 +34,17 @@
 #define SERVER_STATS_FIRST_MS 10000
 #define SERVER_STATS_MAX_AGE_US 2500000
 
+/* A second whose machine idle share is under this is a busy second; a
+ * run with more than LAG_SECONDS_PCT of them is machine_bound. */
+#define MACHINE_IDLE_MIN 0.05
+
+/* --rate-steps: what the parent knows of one step, by scheduled send time. */
+struct step_tally {
+    uint64_t sent, recv;
+    struct stats_vec lat;      /* latency from the scheduled send */
+    bool judged;
+};
+
 struct reason_count {
     char name[EVENT_TEXT_MAX];
     uint64_t n;
@@ -67,6 +78,19 @@ struct parent {
     uint64_t lag_seconds, lag_seconds_over;
     int64_t lag_worst_p99;
     long lag_worst_second;
+
+    /* /proc/stat at the baseline sample and at the last tick */
+    uint64_t cpu_total0, cpu_idle0, cpu_total_last, cpu_idle_last;
+    bool have_cpu0;
+    uint64_t busy_seconds, machine_seconds;
+    double busiest_idle;
+    long busiest_second;
+
+    struct step_tally steps[STEPS_MAX];
+    unsigned steps_judged;     /* steps 0..steps_judged-1 are judged */
+    int steps_failed;          /* the first step over the SLO, or -1 */
+    char steps_reason[160];
+    bool end_sent;             /* SIGUSR2 sent: the workers drain and close */
 };
 
 /* A run is client-bound when more than this share of its seconds (in %)
@@ -74,6 +98,15 @@ struct parent {
 #define LAG_SECONDS_PCT 5
 
 static volatile sig_atomic_t interrupted;
+
+/* --rate-steps: the step of a message scheduled at sched, or NULL. */
+static struct step_tally *step_of(struct parent *p, int64_t sched)
+{
+    if (p->o.mode != MODE_STEPS || sched < 0)
+        return NULL;
+    int j = steps_index(&p->o.steps, (uint64_t)sched);
+    return j >= 0 && j < (int)p->o.steps.n ? &p->steps[j] : NULL;
+}
 
 static void on_signal(int sig)
 {
@@ -110,16 +143,26 @@ static void on_record(void *ctx, const struct event_record *e)
     case EVENT_WS_ONOPEN:
         p->connected++;
         break;
-    case EVENT_MESSAGE_SEND:
+    case EVENT_MESSAGE_SEND: {
         p->sent++;
         p->sec_sent++;
         stats_vec_push(&p->lag, r.data);
+        struct step_tally *st = step_of(p, (int64_t)r.t_us - r.data);
+        if (st)
+            st->sent++;
         break;
-    case EVENT_MESSAGE_RECV:
+    }
+    case EVENT_MESSAGE_RECV: {
         p->recv++;
         p->sec_recv++;
         stats_vec_push(&p->lat, r.data);
+        struct step_tally *st = step_of(p, (int64_t)r.t_us - r.data);
+        if (st) {
+            st->recv++;
+            stats_vec_push(&st->lat, r.data);
+        }
         break;
+    }
     case EVENT_EXIT:
         if (r.data2)
             p->connected--;
@@ -169,7 +212,38 @@ static void progress(const struct parent *p, double elapsed, bool final)
             tty ? (final ? "\033[K\n" : "\033[K") : "\n");
 }
 
-/* Closes the second that ends now: one samples row, a commit. */
+/* The machine's idle share since the last reading (all CPUs, /proc/stat),
+ * or -1 for the baseline and when /proc/stat cannot be read. Busy seconds
+ * count towards machine_bound; the last, partial second does not. */
+static double machine_idle(struct parent *p, long second, bool final)
+{
+    uint64_t total, idle;
+    if (sampler_machine_cpu(&total, &idle) < 0)
+        return -1;
+    bool first = !p->have_cpu0;
+    if (first) {
+        p->cpu_total0 = total, p->cpu_idle0 = idle;
+        p->have_cpu0 = true;
+    }
+    uint64_t dt = total - p->cpu_total_last, di = idle - p->cpu_idle_last;
+    p->cpu_total_last = total, p->cpu_idle_last = idle;
+    /* Under 20 ticks (0.1 s of two CPUs at 100 Hz), a closing fraction of
+     * a second, the share says nothing. */
+    if (first || dt < 20)
+        return -1;
+    double share = (double)di / (double)dt;
+    if (!final) {
+        p->machine_seconds++;
+        if (share < MACHINE_IDLE_MIN)
+            p->busy_seconds++;
+        if (p->machine_seconds == 1 || share < p->busiest_idle)
+            p->busiest_idle = share, p->busiest_second = second;
+    }
+    return share;
+}
+
+/* Closes the second that ends now: one samples row, a commit. Second 0 is
+ * the baseline, taken before the first connection. */
 static void tick(struct parent *p, long second, bool final)
 {
     uint64_t now = clock_mono_us();
@@ -204,6 +278,8 @@ static void tick(struct parent *p, long second, bool final)
     s.client_rss_bytes = s.client_pss_bytes = 0;
     for (unsigned i = 0; i <= p->nw; i++) {
         pid_t pid = i < p->nw ? p->pids[i] : getpid();
+        if (pid <= 0)
+            continue;           /* the baseline: no worker yet */
         int64_t cpu = sampler_cpu_ns(pid), rss, pss;
         if (cpu >= 0 && p->last_cpu[i] >= 0) {
             double share = (double)(cpu - p->last_cpu[i]) / 1e9 / dt;
@@ -222,6 +298,8 @@ static void tick(struct parent *p, long second, bool final)
             s.client_workers_pss_bytes += pss;
     }
     s.tcp_mem_pages = sampler_tcp_mem_pages();
+    s.slab_bytes = sampler_slab_bytes();
+    s.machine_idle_share = machine_idle(p, second, final);
     sampler_listen_counters(&s.listen_overflows, &s.listen_drops);
     s.server_pss_bytes = s.server_rss_bytes = -1;
     s.server_cpu_seconds = -1;
@@ -262,7 +340,8 @@ static void tick(struct parent *p, long second, bool final)
     if (!p->db_failed && (db_sample(&p->db, &s) < 0 || db_commit(&p->db) < 0 ||
                           db_begin(&p->db) < 0))
         p->db_failed = true;
-    progress(p, (double)second, final);
+    if (second > 0)
+        progress(p, (double)second, final);
 }
 
 static void iso_time(char *out, size_t len)
@@ -315,6 +394,20 @@ static int write_start_meta(struct parent *p, const char *command)
     META("timer_grid_us", "%llu", (unsigned long long)o->timer_grid_us);
     META("lag_threshold_us", "%llu", (unsigned long long)o->lag_threshold_us);
     META("cpu_threshold", "%g", o->cpu_threshold);
+    r |= db_meta(d, "protocol", o->tcp ? "tcp" : "websocket");
+    r |= db_meta(d, "mode", opts_mode_name(o));
+    META("storm", "%u", o->storm);
+    META("warmup_s", "%llu", (unsigned long long)o->warmup_s);
+    if (o->mode == MODE_STEPS) {
+        n = 0;
+        for (unsigned i = 0; i < o->steps.n && n < sizeof buf; i++)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%llu", i ? "," : "",
+                                  (unsigned long long)o->steps.rate[i]);
+        r |= db_meta(d, "rate_steps", buf);
+        META("step_s", "%llu", (unsigned long long)o->step_s);
+        META("slo_p99_us", "%llu", (unsigned long long)o->slo_p99_us);
+        META("steps_start_us", "%llu", (unsigned long long)o->steps.start_us);
+    }
     iso_time(t, sizeof t);
     r |= db_meta(d, "start_time", t);
     r |= db_meta(d, "tool_version", TOOL_VERSION);
@@ -331,6 +424,49 @@ static int write_start_meta(struct parent *p, const char *command)
     r |= db_meta(d, "client_bound", "0");
 #undef META
     return r ? -1 : 0;
+}
+
+/* machine_idle_share over the run (baseline to now) and machine_bound: a
+ * run in which the CPUs had no idle time left measured the machine, not
+ * only the server. */
+static int machine_meta(struct parent *p)
+{
+    char buf[256];
+    int r = 0;
+    uint64_t total, idle;
+    double share = -1;
+    if (p->have_cpu0 && sampler_machine_cpu(&total, &idle) == 0 && total > p->cpu_total0)
+        share = (double)(idle - p->cpu_idle0) / (double)(total - p->cpu_total0);
+    if (share >= 0)
+        snprintf(buf, sizeof buf, "%.4f", share);
+    else
+        buf[0] = '\0';
+    r |= db_meta(&p->db, "machine_idle_share", buf);
+    bool bound = p->busy_seconds * 100 > p->machine_seconds * LAG_SECONDS_PCT;
+    r |= db_meta(&p->db, "machine_bound", bound ? "1" : "0");
+    if (bound)
+        snprintf(buf, sizeof buf, "%llu of %llu seconds had under %.0f%% of the machine's CPU "
+                 "time idle (least: %.1f%%, second %ld; over the run %.1f%%)",
+                 (unsigned long long)p->busy_seconds, (unsigned long long)p->machine_seconds,
+                 MACHINE_IDLE_MIN * 100, p->busiest_idle * 100, p->busiest_second, share * 100);
+    else
+        buf[0] = '\0';
+    r |= db_meta(&p->db, "machine_bound_reason", buf);
+    return r;
+}
+
+/* --rate-steps: how many steps the run's figures cover, the failing one
+ * included; those that had started when the run stopped sending. */
+static unsigned steps_run(const struct parent *p)
+{
+    const struct steps *st = &p->o.steps;
+    if (p->steps_failed >= 0)
+        return (unsigned)p->steps_failed + 1;
+    uint64_t end = (uint64_t)(p->o.seconds * 1e6);
+    if (end <= st->start_us)
+        return 0;
+    uint64_t n = (end - st->start_us + st->step_us - 1) / st->step_us;
+    return n < st->n ? (unsigned)n : st->n;
 }
 
 static int write_end_meta(struct parent *p, double seconds_run)
@@ -359,6 +495,12 @@ static int write_end_meta(struct parent *p, double seconds_run)
     r |= db_meta(d, "lag_worst_second_p99_us", buf);
     r |= db_meta(d, "client_bound", p->client_bound ? "1" : "0");
     r |= db_meta(d, "client_bound_reason", p->bound_reason);
+    r |= machine_meta(p);
+    if (p->o.mode == MODE_STEPS) {
+        snprintf(buf, sizeof buf, "%u", steps_run(p));
+        r |= db_meta(d, "steps_run", buf);
+        r |= db_meta(d, "steps_end_reason", p->steps_reason);
+    }
     r |= db_meta(d, "complete", "1");
     return r ? -1 : 0;
 }
@@ -418,6 +560,50 @@ static void signal_workers(struct parent *p, int sig)
             kill(p->pids[i], sig);
 }
 
+/* --rate-steps with --slo-p99-us: step j is judged drain_ms after it
+ * ends (an echo not back by then is lost, as at the end of a run) or, with
+ * final, once the workers are done. The first step that served less than
+ * its offered messages or whose p99 latency exceeds the SLO ends the run:
+ * the workers drain and close. Steps cut short by SECONDS are not judged. */
+static void judge_steps(struct parent *p, uint64_t now_us, bool final)
+{
+    const struct run_opts *o = &p->o;
+    const struct steps *st = &o->steps;
+    if (o->mode != MODE_STEPS || !o->slo_p99_us)
+        return;
+    while (p->steps_judged < st->n && p->steps_failed < 0) {
+        unsigned j = p->steps_judged;
+        uint64_t end = st->start_us + (uint64_t)(j + 1) * st->step_us;
+        if (end > opts_end_us(o) || (!final && now_us < end + o->drain_ms * 1000))
+            return;
+        struct step_tally *t = &p->steps[j];
+        uint64_t offered = st->rate[j] * (st->step_us / 1000000);
+        struct stats_summary sum;
+        stats_summarize(t->lat.v, t->lat.n, &sum);
+        if (t->recv < offered) {
+            p->steps_failed = (int)j;
+            snprintf(p->steps_reason, sizeof p->steps_reason,
+                     "step %u (%llu/s): %llu of %llu messages echoed", j + 1,
+                     (unsigned long long)st->rate[j], (unsigned long long)t->recv,
+                     (unsigned long long)offered);
+        } else if ((uint64_t)sum.p99 > o->slo_p99_us) {
+            p->steps_failed = (int)j;
+            snprintf(p->steps_reason, sizeof p->steps_reason,
+                     "step %u (%llu/s): p99 %lld us over the SLO of %llu us", j + 1,
+                     (unsigned long long)st->rate[j], (long long)sum.p99,
+                     (unsigned long long)o->slo_p99_us);
+        }
+        stats_vec_free(&t->lat);
+        p->steps_judged++;
+    }
+    if (p->steps_failed >= 0 && !p->end_sent) {
+        signal_workers(p, SIGUSR2);
+        p->end_sent = true;
+    }
+    if (p->steps_failed < 0 && p->steps_judged == st->n)
+        snprintf(p->steps_reason, sizeof p->steps_reason, "every step within the SLO");
+}
+
 /* Reads worker pipes until every worker has closed its end. */
 static int collect(struct parent *p)
 {
@@ -447,6 +633,7 @@ static int collect(struct parent *p)
             tick(p, ++second, false);
             if (p->db_failed)
                 return -1;
+            judge_steps(p, now - p->t0, false);
             continue;
         }
         int ms = (int)((next_tick - now + 999) / 1000);
@@ -466,6 +653,7 @@ static int collect(struct parent *p)
                 return -1;
         }
     }
+    judge_steps(p, clock_mono_us() - p->t0, true);
     tick(p, second + 1, true);
     return p->db_failed ? -1 : 0;
 }
@@ -544,6 +732,16 @@ int main(int argc, char **argv)
         int64_t a, b;
         sampler_group(p.o.server_pid, &a, &b, &p.server_cpu_base);
     }
+    p.steps_failed = -1;
+    /* The baseline of every "after minus before" figure: second 0, before
+     * the first connection. */
+    tick(&p, 0, false);
+    if (p.db_failed) {
+        fprintf(stderr, "runtest: %s\n", p.db.err);
+        stats_cmd_stop(&p.server_stats);
+        db_close(&p.db);
+        return 1;
+    }
     p.t0 = clock_mono_us() + START_MARGIN_US;
     int status = 0;
     if (spawn_workers(&p) < 0) {
@@ -587,5 +785,7 @@ int main(int argc, char **argv)
     free(p.readers);
     stats_vec_free(&p.lat);
     stats_vec_free(&p.lag);
+    for (unsigned j = 0; j < STEPS_MAX; j++)
+        stats_vec_free(&p.steps[j].lat);
     return status;
 }

@@ -2,120 +2,223 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Reads a small /proc file whole into buf (NUL-terminated); the length, or
+ * -1 with errno. One open, one read: this runs for every process a second. */
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t n = 0;
+    while (n < cap - 1) {
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    return (ssize_t)n;
+}
+
+/* The number after "\n<key>" (key includes its colon) in a /proc text. */
+static long long field_after(const char *buf, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = buf; (p = strstr(p, key)); p += kl)
+        if (p == buf || p[-1] == '\n')
+            return atoll(p + kl);
+    return -1;
+}
+
+int sampler_sched(pid_t pid, int64_t *run_ns, int64_t *wait_ns)
+{
+    char path[64], buf[128];
+    long long run, wait;
+    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+    *run_ns = *wait_ns = -1;
+    if (read_small(path, buf, sizeof buf) < 0 || sscanf(buf, "%lld %lld", &run, &wait) != 2)
+        return -1;
+    *run_ns = run;
+    *wait_ns = wait;
+    return 0;
+}
+
 int64_t sampler_cpu_ns(pid_t pid)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    int64_t run, wait;
+    sampler_sched(pid, &run, &wait);
+    return run;
+}
+
+/* Rss and Pss in bytes from smaps_rollup; -1 with errno when unreadable. */
+static int read_memory(pid_t pid, int64_t *rss, int64_t *pss)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+    if (read_small(path, buf, sizeof buf) < 0)
         return -1;
-    long long ns;
-    int ok = fscanf(f, "%lld", &ns) == 1;
-    fclose(f);
-    return ok ? ns : -1;
+    long long r = field_after(buf, "Rss:"), p = field_after(buf, "Pss:");
+    /* A process without memory (exiting) has no fields: it holds nothing. */
+    *rss = r < 0 ? 0 : r * 1024;
+    *pss = p < 0 ? 0 : p * 1024;
+    return 0;
 }
 
 void sampler_memory(pid_t pid, int64_t *rss, int64_t *pss)
 {
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-    *rss = *pss = -1;
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f)) {
-        long long kb;
-        if (sscanf(line, "Rss: %lld kB", &kb) == 1)
-            *rss = kb * 1024;
-        else if (sscanf(line, "Pss: %lld kB", &kb) == 1)
-            *pss = kb * 1024;
-    }
-    fclose(f);
+    if (read_memory(pid, rss, pss) < 0)
+        *rss = *pss = -1;
 }
 
-/* pgrp, utime and stime of /proc/PID/stat; the command name may hold
- * spaces and parentheses, so fields are counted from the last ')'. */
-static int read_stat(const char *pid, long *pgrp, unsigned long long *ticks)
+/* state, pgrp, utime and stime of /proc/PID/stat; the command name may
+ * hold spaces and parentheses, so fields are counted from the last ')'.
+ * Returns 0, or -1 with errno (EINVAL for a line it cannot parse). */
+static int read_stat(const char *pid, char *state, long *pgrp, unsigned long long *ticks)
 {
     char path[300], buf[1024];
     snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    if (read_small(path, buf, sizeof buf) < 0)
         return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
     char *p = strrchr(buf, ')');
-    if (!p)
-        return -1;
-    char state;
     long ppid, grp;
     unsigned long long ut, st;
     /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-    if (sscanf(p + 1, " %c %ld %ld %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-               &state, &ppid, &grp, &ut, &st) != 5)
+    if (!p || sscanf(p + 1, " %c %ld %ld %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                     state, &ppid, &grp, &ut, &st) != 5) {
+        errno = EINVAL;
         return -1;
+    }
     *pgrp = grp;
     *ticks = ut + st;
     return 0;
 }
 
-void sampler_group(pid_t pid, int64_t *pss, int64_t *rss, double *cpu_s)
+/* Gone while we looked: not an error, the process is simply not counted. */
+static bool exited(int err)
 {
-    *pss = *rss = -1;
-    *cpu_s = -1;
+    return err == ENOENT || err == ESRCH;
+}
+
+int sampler_group_read(pid_t pid, struct sampler_group *g, char *err, size_t errlen)
+{
+    memset(g, 0, sizeof *g);
     pid_t pgid = getpgid(pid);
-    if (pgid < 0)
-        return;
+    if (pgid < 0) {
+        snprintf(err, errlen, "process %d: %s", (int)pid, strerror(errno));
+        return SAMPLER_GONE;
+    }
     DIR *d = opendir("/proc");
-    if (!d)
-        return;
+    if (!d) {
+        snprintf(err, errlen, "/proc: %s", strerror(errno));
+        return SAMPLER_FAILED;
+    }
     long hz = sysconf(_SC_CLK_TCK);
     unsigned long long ticks_sum = 0;
-    int64_t pss_sum = 0, rss_sum = 0;
+    int rc = SAMPLER_OK;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!isdigit((unsigned char)e->d_name[0]))
             continue;
+        char state;
         long grp;
         unsigned long long ticks;
-        if (read_stat(e->d_name, &grp, &ticks) < 0 || grp != pgid)
+        if (read_stat(e->d_name, &state, &grp, &ticks) < 0) {
+            if (exited(errno))
+                continue;
+            snprintf(err, errlen, "/proc/%s/stat: %s", e->d_name, strerror(errno));
+            rc = SAMPLER_FAILED;
+            break;
+        }
+        if (grp != pgid || state == 'Z')
             continue;
         int64_t r, p;
-        sampler_memory((pid_t)atol(e->d_name), &r, &p);
-        if (r > 0)
-            rss_sum += r;
-        if (p > 0)
-            pss_sum += p;
+        if (read_memory((pid_t)atol(e->d_name), &r, &p) < 0) {
+            if (exited(errno))
+                continue;
+            snprintf(err, errlen, "/proc/%s/smaps_rollup: %s", e->d_name, strerror(errno));
+            rc = SAMPLER_FAILED;
+            break;
+        }
+        g->rss_bytes += r;
+        g->pss_bytes += p;
         ticks_sum += ticks;
+        g->processes++;
     }
     closedir(d);
-    *pss = pss_sum;
-    *rss = rss_sum;
-    *cpu_s = (double)ticks_sum / (double)(hz > 0 ? hz : 100);
+    if (rc == SAMPLER_OK && g->processes == 0) {
+        snprintf(err, errlen, "process group %d: no live process", (int)pgid);
+        rc = SAMPLER_GONE;
+    }
+    g->cpu_seconds = (double)ticks_sum / (double)(hz > 0 ? hz : 100);
+    return rc;
+}
+
+void sampler_group(pid_t pid, int64_t *pss, int64_t *rss, double *cpu_s)
+{
+    struct sampler_group g;
+    char err[256];
+    if (sampler_group_read(pid, &g, err, sizeof err) != SAMPLER_OK) {
+        *pss = *rss = -1;
+        *cpu_s = -1;
+        return;
+    }
+    *pss = g.pss_bytes;
+    *rss = g.rss_bytes;
+    *cpu_s = g.cpu_seconds;
+}
+
+int sampler_machine_cpu(uint64_t *total, uint64_t *idle)
+{
+    char buf[512];
+    unsigned long long v[8] = {0};
+    if (read_small("/proc/stat", buf, sizeof buf) < 0 ||
+        sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+               &v[3], &v[4], &v[5], &v[6], &v[7]) < 5)
+        return -1;
+    /* user nice system idle iowait irq softirq steal (guest time is in user) */
+    *total = 0;
+    for (int i = 0; i < 8; i++)
+        *total += v[i];
+    *idle = v[3] + v[4];
+    return 0;
+}
+
+int64_t sampler_slab_bytes(void)
+{
+    char buf[8192];
+    if (read_small("/proc/meminfo", buf, sizeof buf) < 0)
+        return -1;
+    long long kb = field_after(buf, "Slab:");
+    return kb < 0 ? -1 : kb * 1024;
 }
 
 int64_t sampler_tcp_mem_pages(void)
 {
-    FILE *f = fopen("/proc/net/sockstat", "re");
-    if (!f)
+    char buf[1024];
+    if (read_small("/proc/net/sockstat", buf, sizeof buf) < 0)
         return -1;
-    char line[256];
-    int64_t mem = -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "TCP:", 4) != 0)
-            continue;
-        char *m = strstr(line, " mem ");
-        if (m)
-            mem = atoll(m + 5);
-    }
-    fclose(f);
-    return mem;
+    char *tcp = strstr(buf, "\nTCP:");
+    if (!tcp)
+        return -1;
+    char *eol = strchr(tcp + 1, '\n'), *m = strstr(tcp, " mem ");
+    return m && (!eol || m < eol) ? atoll(m + 5) : -1;
 }
 
 void sampler_listen_counters(int64_t *overflows, int64_t *drops)

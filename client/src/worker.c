@@ -14,19 +14,23 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "prng.h"
 #include "worker.h"
 
 #define MAX_EVENTS 512
 #define RECORDER_RECORDS 65536
 #define FLUSH_EVERY_US 10000     /* events reach the parent within 10 ms */
 #define FLUSH_BYTES (256 * 1024)
+#define SCRATCH_MIN (64 * 1024)   /* room for a batch of small messages */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, end_requested;
 
 static void on_stop(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGUSR2)
+        end_requested = 1;
+    else
+        stop_requested = 1;
 }
 
 static int setup_process(pid_t parent)
@@ -41,7 +45,8 @@ static int setup_process(pid_t parent)
     (void)prctl(PR_SET_TIMERSLACK, 1000UL);
     struct sigaction sa = {.sa_handler = on_stop};
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGUSR1, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+    if (sigaction(SIGUSR1, &sa, NULL) < 0 || sigaction(SIGUSR2, &sa, NULL) < 0 ||
+        sigaction(SIGTERM, &sa, NULL) < 0)
         return -1;
     /* Ctrl-C reaches the whole process group; the parent decides. */
     signal(SIGINT, SIG_IGN);
@@ -54,15 +59,14 @@ static void enter_drain(struct worker *w, uint64_t now)
     w->phase = PHASE_DRAIN;
     w->phase_deadline = now + w->o->drain_ms * 1000;
     for (uint32_t i = 0; i < w->n; i++)
-        conn_stop_sending(w, &w->conns[i]);
+        conn_run_ended(w, &w->conns[i]);
 }
 
 static void enter_close(struct worker *w, uint64_t now)
 {
-    if (w->phase == PHASE_RUN)
-        for (uint32_t i = 0; i < w->n; i++)
-            conn_stop_sending(w, &w->conns[i]);
     w->phase = PHASE_CLOSE;
+    for (uint32_t i = 0; i < w->n; i++)
+        conn_run_ended(w, &w->conns[i]);
     w->phase_deadline = now + w->o->close_wait_ms * 1000;
     for (uint32_t i = 0; i < w->n; i++)
         conn_start_close(w, &w->conns[i]);
@@ -74,7 +78,7 @@ static uint64_t advance_phase(struct worker *w, uint64_t now)
 {
     if (stop_requested && w->phase < PHASE_CLOSE)
         enter_close(w, now);
-    if (w->phase == PHASE_RUN && now >= w->end_us)
+    if (w->phase == PHASE_RUN && (now >= w->end_us || end_requested))
         enter_drain(w, now);
     if (w->phase == PHASE_DRAIN && (w->in_flight == 0 || now >= w->phase_deadline))
         enter_close(w, now);
@@ -93,27 +97,33 @@ static int worker_init(struct worker *w, const struct run_opts *o,
     memset(w, 0, sizeof *w);
     w->o = o;
     w->t0 = t0;
-    w->end_us = (uint64_t)(o->seconds * 1e6);
+    w->end_us = opts_end_us(o);
     w->interval_us = o->interval_ms * 1000;
     w->ep = -1;
     w->n = (o->clients - index + o->workers - 1) / o->workers;
+    /* --storm: worker w keeps its share of the K connects in flight */
+    w->storm_quota = o->storm / o->workers + (index < o->storm % o->workers);
 
     w->conns = calloc(w->n ? w->n : 1, sizeof *w->conns);
     w->scratch_len = o->size + WSC_HEADER_MAX + 4096;
+    if (w->scratch_len < SCRATCH_MIN)
+        w->scratch_len = SCRATCH_MIN;
     w->scratch = malloc(w->scratch_len);
     w->rbuf_len = 1 << 16;
     w->rbuf = malloc(w->rbuf_len);
-    if (o->saturate)
-        w->sat_sched = calloc((size_t)w->n * o->saturate, sizeof *w->sat_sched);
-    if (!w->conns || !w->scratch || !w->rbuf || (o->saturate && !w->sat_sched) ||
-        schedule_init(&w->sched, w->n) < 0 ||
+    if (!w->conns || !w->scratch || !w->rbuf || schedule_init(&w->sched, w->n) < 0 ||
         recorder_init(&w->rec, fd, (uint16_t)index, RECORDER_RECORDS) < 0) {
         fprintf(stderr, "runtest: worker %u: out of memory for %u connections\n",
                 index, w->n);
         return -1;
     }
+    w->frame_len = conn_frame_len(w);
+    w->batch_max = (unsigned)(w->scratch_len / w->frame_len);
+    if (w->batch_max > BATCH_MAX)
+        w->batch_max = BATCH_MAX;
     if (getrandom(&w->prng, sizeof w->prng, 0) != sizeof w->prng || !w->prng)
         w->prng = clock_mono_us() | 1;
+    w->key_seed = prng_next(&w->prng);
     w->ep = epoll_create1(EPOLL_CLOEXEC);
     if (w->ep < 0) {
         perror("runtest: epoll_create1");
@@ -125,12 +135,25 @@ static int worker_init(struct worker *w, const struct run_opts *o,
         c->client = index + j * o->workers;
         c->state = CONN_IDLE;
         uint64_t due = (uint64_t)c->client * o->arrival_us;
+        if (o->storm)
+            continue;           /* started by storm_fill, as fast as K allows */
         if (due < w->end_us)
             schedule_set(&w->sched, j, due);
         else
             c->state = CONN_DONE;
     }
     return 0;
+}
+
+/* --storm: start the next clients while fewer than this worker's share of
+ * K are connecting or handshaking. */
+static void storm_fill(struct worker *w)
+{
+    while (w->phase == PHASE_RUN && w->connecting < w->storm_quota && w->next_start < w->n) {
+        struct conn *c = &w->conns[w->next_start++];
+        if (c->state == CONN_IDLE)
+            conn_start(w, c);
+    }
 }
 
 /* One pipe write per 10 ms rather than per loop iteration: at C10K that
@@ -159,6 +182,8 @@ static void worker_loop(struct worker *w)
         int64_t slot;
         while ((slot = schedule_pop_due(&w->sched, worker_now(w))) >= 0)
             conn_timer_fired(w, &w->conns[slot]);
+        if (w->o->storm)
+            storm_fill(w);
         now = worker_now(w);
         maybe_flush(w, now);
 
@@ -188,6 +213,8 @@ static void worker_loop(struct worker *w)
         }
         for (int i = 0; i < n; i++)
             conn_socket_event(w, &w->conns[evs[i].data.u32], evs[i].events);
+        if (w->o->storm)
+            storm_fill(w);
         maybe_flush(w, worker_now(w));
     }
 }

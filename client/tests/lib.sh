@@ -1,5 +1,5 @@
-# Shared by the shell tests: a scratch directory, a reference echo server
-# on a port of the client's range (8500-8599), and checks that say what
+# Shared by the shell tests: a scratch directory, free ports (the kit's
+# tests/lib/free_port), a reference echo server, and checks that say what
 # failed. Everything started here is stopped by PID on exit.
 set -u
 BUILD=${BUILD:-build}
@@ -12,6 +12,9 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
+
+# free_port [COUNT]: free, claimed ports on 127.0.0.1, one per line.
+free_port() { ../tests/lib/free_port "$@" || { echo "free_port failed" >&2; exit 1; }; }
 
 fail() { echo "    FAILED: $*" >&2; FAILS=$((FAILS + 1)); }
 check() { desc=$1; shift; if "$@"; then :; else fail "$desc"; fi; }

@@ -1,5 +1,6 @@
 /* The upgrade request's exact bytes, and the response parser fed whole,
  * one byte at a time, and coalesced with the frames that follow it. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "check.h"

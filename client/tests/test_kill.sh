@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 echo "test_kill"
-PORT=8511
+PORT=$(free_port)
 start_server $PORT
 
 "$BUILD/runtest" "$T/kill.db" 30 127.0.0.1 $PORT 100 --quiet &

@@ -33,9 +33,10 @@ static void feed(struct message_rx *rx, uint32_t client, uint32_t *seq, size_t s
         while (off < piece) {
             struct message_rx_out o;
             size_t k = message_rx_feed(rx, client, *seq, size, p + at + off, piece - off, &o);
-            CHECK(k > 0 || o.kind != MESSAGE_RX_NONE, "feed consumed nothing");
-            if (k == 0 && o.kind == MESSAGE_RX_NONE)
+            if (k == 0 && o.kind == MESSAGE_RX_NONE) {
+                CHECK(false, "feed consumed nothing (step %zu)", step);
                 return;
+            }
             off += k;
             if (o.kind != MESSAGE_RX_NONE && res->n < 16) {
                 res->ev[res->n++] = o;
@@ -68,39 +69,58 @@ static const char *reason_of(const uint8_t *p, size_t n, uint32_t seq, size_t si
 
 int main(void)
 {
-
     /* frame bytes, zero mask (payload in clear) */
     uint8_t f[4096];
-    struct message_head h = {1, 2, 3, 4};
+    struct message_head h = {1, 2, 0x0102030405060708ULL};
     static const uint8_t zero[4] = {0, 0, 0, 0}, mask[4] = {1, 2, 3, 4};
-    size_t n = message_build_frame(f, &h, 26, zero);
+    size_t n = message_build_frame(f, &h, 18, zero);
     static const uint8_t want[] = {
-        0x82, 0x80 | 26, 0, 0, 0, 0,
-        1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0,
-        0x6a, 0x71,   /* filler: (131*1 + 31*2 + 7*off + 1) & 255 at off 24, 25 */
+        0x82, 0x80 | 18, 0, 0, 0, 0,
+        1, 0, 0, 0, 2, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1,
+        0x32, 0x39,   /* filler: (131*1 + 31*2 + 7*off + 1) & 255 at off 16, 17 */
     };
     CHECK(n == sizeof want && memcmp(f, want, n) == 0);
 
     /* frame bytes, mask 01 02 03 04 */
-    n = message_build_frame(f, &h, 26, mask);
-    CHECK(n == 32 && f[1] == (0x80 | 26) && memcmp(f + 2, mask, 4) == 0);
+    n = message_build_frame(f, &h, 18, mask);
+    CHECK(n == 24 && f[1] == (0x80 | 18) && memcmp(f + 2, mask, 4) == 0);
     CHECK(f[6] == (1 ^ 1) && f[7] == 2 && f[8] == 3 && f[9] == 4);
-    CHECK(f[10] == (2 ^ 1) && f[30] == (0x6a ^ 1) && f[31] == (0x71 ^ 2));
+    CHECK(f[10] == (2 ^ 1) && f[22] == (0x32 ^ 1) && f[23] == (0x39 ^ 2));
+
+    /* the smallest message: 16 bytes, all head */
+    n = message_build_frame(f, &h, MESSAGE_MIN_SIZE, zero);
+    CHECK(MESSAGE_MIN_SIZE == 16 && n == 22 && f[1] == (0x80 | 16) && memcmp(f + 2, want + 2, 20) == 0);
+
+    /* filler from the pattern table equals the per-byte formula */
+    {
+        static uint8_t big_p[3000];
+        struct message_head fh = {123457, 99991, 5};
+        payload_write(big_p, &fh, sizeof big_p);
+        size_t bad_at = 0;
+        for (size_t o = MESSAGE_HEAD_LEN; o < sizeof big_p && !bad_at; o++)
+            if (big_p[o] != message_filler(fh.client, fh.seq, o))
+                bad_at = o;
+        CHECK(bad_at == 0, "first differing offset %zu", bad_at);
+        uint8_t head[MESSAGE_HEAD_LEN];
+        CHECK(payload_check(head, fh.client, fh.seq, 0, big_p, sizeof big_p));
+        big_p[2999] ^= 1;
+        CHECK(!payload_check(head, fh.client, fh.seq, 0, big_p, sizeof big_p));
+    }
 
     /* 16-bit length for 126 bytes */
     n = message_build_frame(f, &h, 126, mask);
     CHECK(n == 2 + 2 + 4 + 126 && f[1] == (0x80 | 126) && f[2] == 0 && f[3] == 126);
 
     /* head round trip */
-    struct message_head big = {0xdeadbeef, 0x01020304, 0x1122334455667788ULL, 42}, back;
-    message_build_frame(f, &big, 24, zero);
+    struct message_head big = {0xdeadbeef, 0x01020304, 0x1122334455667788ULL}, back;
+    message_build_frame(f, &big, 16, zero);
     message_head_decode(f + 6, &back);
     CHECK(memcmp(&big, &back, sizeof big) == 0);
 
     /* A stream: echo 0, ping "hi", echo 1, close 1000. */
     uint8_t s[4096];
     size_t len = 0;
-    struct message_head e0 = {7, 0, 100, 150}, e1 = {7, 1, 1000100, 1000120};
+    struct message_head e0 = {7, 0, 150}, e1 = {7, 1, 1000120};
     len += echo_frame(s + len, &e0, 33, WSC_OP_BINARY, true, 0, 33);
     size_t first = len;
     s[len++] = 0x89; s[len++] = 2; s[len++] = 'h'; s[len++] = 'i';
@@ -109,19 +129,19 @@ int main(void)
 
     static const size_t steps[] = {4096, 1, 2, 3, 7, 13};
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
-        /* a stream of 4 frames fed steps[k] byte(s) at a time */
+        /* the stream fed steps[k] bytes at a time */
         struct message_rx rx;
         struct feed_result res;
         uint32_t seq = 0;
         message_rx_init(&rx);
         feed(&rx, 7, &seq, 33, s, len, steps[k], &res);
-        CHECK(res.n == 4, "fed %zu byte(s) at a time", steps[k]);
+        CHECK(res.n == 4, "fed %zu byte(s) at a time: %d events", steps[k], res.n);
         CHECK(res.ev[0].kind == MESSAGE_RX_ECHO && res.ev[0].head.seq == 0 &&
-              res.ev[0].head.sched_us == 100 && res.ev[0].head.sent_us == 150 &&
+              res.ev[0].head.sent_us == 150 &&
               res.ev[0].head.client == 7);
         CHECK(res.ev[1].kind == MESSAGE_RX_PING);
         CHECK(res.ev[2].kind == MESSAGE_RX_ECHO && res.ev[2].head.seq == 1 &&
-              res.ev[2].head.sched_us == 1000100);
+              res.ev[2].head.sent_us == 1000120);
         CHECK(res.ev[3].kind == MESSAGE_RX_CLOSE && res.ev[3].close_code == 1000);
         CHECK(seq == 2);
     }
@@ -185,7 +205,7 @@ int main(void)
         b[bl - 1] ^= 0x10;
         CHECK(strcmp(reason_of(b, bl, 0, 33), "(no error)") == 0);
         CHECK(strcmp(reason_of(b, bl, 1, 33), "bad_echo") == 0);   /* a gap: seq 0 when 1 is due */
-        struct message_head other = {8, 0, 100, 150};
+        struct message_head other = {8, 0, 150};
         bl = echo_frame(b, &other, 33, WSC_OP_BINARY, true, 0, 33);
         CHECK(strcmp(reason_of(b, bl, 0, 33), "bad_echo") == 0);   /* another client's */
         bl = echo_frame(b, &e0, 33, WSC_OP_TEXT, true, 0, 33);

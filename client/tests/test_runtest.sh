@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 echo "test_runtest"
-PORT=8510
+PORT=$(free_port)
 start_server $PORT
 
 echo "  verify passes all 18 checks against a correct server"
@@ -46,6 +46,18 @@ check "every echo pairs with its send" eq "$(sqlite3 "$T/run.db" \
     "select count(*) from events r join events s on s.client_id=r.client_id and s.event_key=r.event_key
      and s.type='message_send' where r.type='message_recv' and r.timestamp >= s.timestamp")" "$EXPECTED"
 check "single-file database at the end" test ! -e "$T/run.db-wal"
+check "second 0: the baseline, before the first connection" eq "$(sqlite3 "$T/run.db" \
+    "select started||' '||connected||' '||sent||' '||(slab_bytes > 0)||' '||(machine_idle_share is null) from samples where second = 0")" "0 0 0 1 1"
+check "every later second has slab_bytes and an idle share in [0, 1]" eq "$(sqlite3 "$T/run.db" \
+    "select count(*) = sum(slab_bytes > 0) and count(machine_idle_share) >= 2
+     and min(machine_idle_share) >= 0 and max(machine_idle_share) <= 1 from samples where second > 0")" 1
+meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
+check "meta protocol, mode, storm, warmup_s" eq "$(meta "$T/run.db" protocol) $(meta "$T/run.db" mode) $(meta "$T/run.db" storm) $(meta "$T/run.db" warmup_s)" "websocket interval 0 0"
+check "meta machine_idle_share in [0, 1]" eq "$(sqlite3 "$T/run.db" \
+    "select value + 0 between 0 and 1 from meta where key='machine_idle_share'")" 1
+check "meta machine_bound 0 or 1, with a reason when 1" eq "$(sqlite3 "$T/run.db" \
+    "select (b.value = '0' and r.value = '') or (b.value = '1' and r.value like '% seconds had under 5% %')
+     from meta b, meta r where b.key='machine_bound' and r.key='machine_bound_reason'")" 1
 
 echo "  readers: cat_stats, cat_stats --csv, compile_stats text and --csv"
 "$BUILD/cat_stats" --csv "$T/run.db" >"$T/events.csv"
@@ -87,14 +99,15 @@ check "integrity" eq "$(sqlite3 "$T/term.db" "pragma integrity_check")" ok
 check "all 20 exited run_end" eq "$(sqlite3 "$T/term.db" "select count(*) from events where type='exit' and event_data='run_end'")" 20
 
 echo "  nothing listening: exits 'refused', a valid database"
-"$BUILD/runtest" "$T/refused.db" 1 127.0.0.1 8519 3 --quiet
+DEAD=$(free_port)     # claimed, and nothing listens on it
+"$BUILD/runtest" "$T/refused.db" 1 127.0.0.1 $DEAD 3 --quiet
 check "refused run status" eq "$?" 0
 "$BUILD/compile_stats" --json "$T/refused.db" >"$T/refused.json"
 check "refused exits" eq "$(json "$T/refused.json" "j['exits']")" "{'refused': 3}"
 check "refused crashes" eq "$(json "$T/refused.json" "j['crashes']")" 3
-"$BUILD/verify" 127.0.0.1 8519 >"$T/vr.out"
+"$BUILD/verify" 127.0.0.1 $DEAD >"$T/vr.out"
 check "verify refused status" eq "$?" 1
-check "verify refused reason" grep -q "^FAIL connect 127.0.0.1:8519: connect: Connection refused" "$T/vr.out"
+check "verify refused reason" grep -q "^FAIL connect 127.0.0.1:$DEAD: connect: Connection refused" "$T/vr.out"
 
 echo "  --server-stats: a command's readings become the server samples"
 # Four readings a second; "CPU" counts them, so the run's CPU is the count
@@ -131,7 +144,7 @@ expect_error() {  # STATUS PATTERN command...
     [ "$r" = "$st" ] || { echo "    '$*' exited $r, expected $st" >&2; return 1; }
     grep -q -- "$pat" "$T/err" || { echo "    '$*' said: $(cat "$T/err")" >&2; return 1; }
 }
-check "size too small" expect_error 2 "--size: expected" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --size 10
+check "size too small" expect_error 2 "--size: expected an integer 16..1048576, got '15'" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --size 15
 check "unknown option" expect_error 2 "unknown or incomplete option '--nope'" "$BUILD/runtest" "$T/x.db" 1 127.0.0.1 $PORT 1 --nope
 check "missing arguments" expect_error 2 "expected DB_PATH SECONDS HOST PORT CLIENTS" "$BUILD/runtest" "$T/x.db" 1
 check "bad seconds" expect_error 2 "SECONDS: expected" "$BUILD/runtest" "$T/x.db" abc 127.0.0.1 $PORT 1

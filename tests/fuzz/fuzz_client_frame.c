@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(stream && tmp, "out of memory in the harness");
     size_t n = 0;
     for (unsigned i = 0; i < echoes; i++) {
-        struct message_head h = {.client = CLIENT, .seq = i, .sched_us = 1000 * i, .sent_us = 1000 * i + 7};
+        struct message_head h = {.client = CLIENT, .seq = i, .sent_us = 1000 * i + 7};
         static const uint8_t zero[4];
         /* A zero mask leaves the payload as is; rewrite the header unmasked. */
         size_t len = message_build_frame(tmp, &h, msg_size, zero);

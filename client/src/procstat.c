@@ -1,0 +1,106 @@
+/* procstat [--interval-ms N] [--count N] [--processes] PID: the memory and
+ * CPU of PID's whole process group, one line "PSS_BYTES RSS_BYTES
+ * CPU_SECONDS" per reading, from the client's sampler (sampler.c), for
+ * scripts and supervisord's wsstats: the one sampler behind every memory
+ * figure the kit publishes. The line is what `runtest --server-stats`
+ * reads. Exit status: 0 after --count readings, 1 when the group is gone
+ * (or was never there), 3 when one of its processes may not be read, 2 for
+ * bad arguments. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sampler.h"
+
+enum { EXIT_GONE = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: procstat [--interval-ms N] [--count N] [--processes] PID\n"
+               "  prints 'PSS_BYTES RSS_BYTES CPU_SECONDS' of PID's process group, one\n"
+               "  line per reading (default: one a second until the group is gone);\n"
+               "  --processes adds a fourth column, the number of live processes\n"
+               "  exit 1: no such process, 3: a process may not be read, 2: bad arguments\n");
+}
+
+static bool number(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    long interval_ms = 1000, count = 0, pid = 0;
+    bool processes = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--processes")) {
+            processes = true;
+        } else if (!strcmp(a, "--interval-ms") && i + 1 < argc) {
+            if (!number(argv[++i], 1, 3600000, &interval_ms)) {
+                fprintf(stderr, "procstat: --interval-ms: expected 1..3600000, got '%s'\n", argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--count") && i + 1 < argc) {
+            if (!number(argv[++i], 1, 1000000000, &count)) {
+                fprintf(stderr, "procstat: --count: expected 1..1000000000, got '%s'\n", argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if (a[0] != '-' && !pid) {
+            if (!number(a, 1, 4194304, &pid)) {
+                fprintf(stderr, "procstat: PID: expected a process id, got '%s'\n", a);
+                return EXIT_USAGE;
+            }
+        } else {
+            fprintf(stderr, "procstat: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!pid) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (long n = 0; !count || n < count; n++) {
+        if (n) {
+            next.tv_sec += interval_ms / 1000;
+            next.tv_nsec += (interval_ms % 1000) * 1000000;
+            if (next.tv_nsec >= 1000000000) {
+                next.tv_sec++;
+                next.tv_nsec -= 1000000000;
+            }
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+                ;
+        }
+        struct sampler_group g;
+        char err[512];
+        int r = sampler_group_read((pid_t)pid, &g, err, sizeof err);
+        if (r != SAMPLER_OK) {
+            fprintf(stderr, "procstat: %s\n", err);
+            return r == SAMPLER_GONE ? EXIT_GONE : EXIT_FAILED;
+        }
+        if (processes)
+            printf("%lld %lld %.3f %u\n", (long long)g.pss_bytes, (long long)g.rss_bytes,
+                   g.cpu_seconds, g.processes);
+        else
+            printf("%lld %lld %.3f\n", (long long)g.pss_bytes, (long long)g.rss_bytes,
+                   g.cpu_seconds);
+        fflush(stdout);           /* a reader that went away ends us by SIGPIPE */
+    }
+    return 0;
+}
