@@ -40,4 +40,10 @@ static inline bool event_exit_is_timeout(const char *reason)
            strcmp(reason, "handshake_timeout") == 0;
 }
 
+/* Exit reasons counted as crashes: every end but a timeout and the run's. */
+static inline bool event_exit_is_crash(const char *reason)
+{
+    return !event_exit_is_timeout(reason) && strcmp(reason, "run_end") != 0;
+}
+
 #endif
