@@ -47,8 +47,8 @@ int track_throughput(const struct run *r, struct figures *fs, char *err, size_t 
     stats_vec_free(&per_second);
     fig_num(fs, "throughput_measured_seconds", (double)n);
     fig_num(fs, "throughput_msgs_per_s", n ? (double)rate.p50 : NAN);
-    fig_num(fs, "throughput_msgs_per_s_min", n ? (double)rate.min : NAN);
-    fig_num(fs, "throughput_msgs_per_s_max", n ? (double)rate.max : NAN);
+    fig_num(fs, "throughput_slowest_second_msgs", n ? (double)rate.min : NAN);
+    fig_num(fs, "throughput_fastest_second_msgs", n ? (double)rate.max : NAN);
     fig_num(fs, "throughput_server_cpu_us_per_message",
             recv ? (cpu_end - cpu_base) * 1e6 / (double)recv : NAN);
     fig_num(fs, "throughput_client_cpu_cores", n_client ? client_cpu / n_client : NAN);

@@ -122,7 +122,8 @@ def spread(lo, hi, k, noise=None):
     """"lo–hi" of a spread, or "" when there is none."""
     if lo in (None, "") or hi in (None, "") or lo == hi:
         return ""
-    return figure(lo, k, noise) + DASH + figure(hi, k, noise)
+    a, b = figure(lo, k, noise), figure(hi, k, noise)
+    return "" if a == b else a + DASH + b
 
 
 def ratio(v, ref, name):

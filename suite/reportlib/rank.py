@@ -5,6 +5,7 @@ spreads overlap, and each server's ratio to the reference servers."""
 import statistics
 
 from . import fmt
+from .fmt import better
 
 # Each track's headline (throughput's is chosen from the repeats: steadier()).
 HEADLINES = {
@@ -86,34 +87,47 @@ def entries(groups, key):
     return [Entry(g, key) for g in groups]
 
 
-def overlapping(entries_):
-    """Sets of servers whose [min, max] over the repeats overlap, chained
-    (an interval graph's components with two members or more)."""
-    es = sorted((e for e in entries_ if e.ok), key=lambda e: e.lo)
-    out, cur, reach = [], [], None
-    for e in es:
-        if cur and e.lo <= reach:
-            cur.append(e)
-            reach = max(reach, e.hi)
+def ranks(entries_, key):
+    """{server: (rank, tied)} of the contestants with this figure, best
+    median first. A contestant whose spread (min-max over its repeats)
+    overlaps the spread of the contestants at the rank ahead of it shares
+    that rank: a tie, not a ranking. Ranks count the servers ahead (1, 2, 2,
+    4). References are not ranked."""
+    way = better(key)
+    cands = [e for e in entries_ if e.ok and e.kind == "contestant"]
+    if not cands or way is None:
+        return {}
+    cands.sort(key=lambda e: e.median, reverse=(way == "high"))
+    out, tier, lo, hi = {}, [], None, None
+    for pos, e in enumerate(cands):
+        if tier and e.lo <= hi and lo <= e.hi:
+            tier.append(e)
+            lo, hi = min(lo, e.lo), max(hi, e.hi)
         else:
-            if len(cur) > 1:
-                out.append(cur)
-            cur, reach = [e], e.hi
-    if len(cur) > 1:
-        out.append(cur)
+            tier = [e]
+            lo, hi, at = e.lo, e.hi, pos + 1
+        for t in tier:
+            out[t.server] = (at, len(tier) > 1)
     return out
 
 
+def rank_text(r):
+    """"1", "tie 2" or "" for an entry of ranks()."""
+    if r is None:
+        return ""
+    return ("tie %d" if r[1] else "%d") % r[0]
+
+
+def rank_mark(r):
+    """"#1 " or "tie #2 " before a leaderboard figure, or ""."""
+    if r is None:
+        return ""
+    return ("tie #%d " if r[1] else "#%d ") % r[0]
+
+
 def best(entries_, key):
-    """The contestants marked best: the one with the best median, with every
-    contestant whose spread overlaps it (a tie, not a ranking)."""
-    way = fmt.better(key)
-    cands = [e for e in entries_ if e.ok and e.kind == "contestant"]
-    if not cands or way is None:
-        return []
-    top = (min if way == "low" else max)(cands, key=lambda e: e.median)
-    tied = [e for e in cands if e.lo <= top.hi and top.lo <= e.hi]
-    return sorted(set(e.server for e in tied))
+    """The contestants at rank 1 (more than one: a tie)."""
+    return sorted(s for s, (r, _) in ranks(entries_, key).items() if r == 1)
 
 
 def references(groups, key):

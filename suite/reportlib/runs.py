@@ -103,7 +103,8 @@ def _status(runs):
 
 def summarize(runs, names):
     """One row: the median of each figure over the runs that have it (a flag:
-    set in any run), with _min and _max."""
+    set in any run), with _min and _max. No figure's name ends in _min or
+    _max (compile_stats keeps to that), so these never collide with one."""
     row = {"runs": len(runs), "status": _status(runs),
            "clients": next((r["figures"]["clients"] for r in runs if r["figures"]), "")}
     for key in names:

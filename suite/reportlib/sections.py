@@ -53,11 +53,15 @@ def count_cell(g, num, den):
 
 
 def overlap_notes(title, entries, key):
+    """Where the ranks are ties, and where one run gave no spread (references
+    are not ranked, so not named)."""
     notes = []
-    single = [e.server for e in entries if e.n == 1]
-    for grp in rank.overlapping([e for e in entries if e.n > 1]):
-        notes.append("%s: %s overlap over the repeats (min-max): no ranking claimed between "
-                     "them." % (title, join(e.server for e in grp)))
+    ranks = rank.ranks(entries, key)
+    for at in sorted(set(r for r, tied in ranks.values() if tied)):
+        names = sorted(s for s, (r, _) in ranks.items() if r == at)
+        notes.append("%s: %s tie at #%d: their spreads over the repeats (min-max) overlap, "
+                     "so no ranking is claimed between them." % (title, join(names), at))
+    single = sorted(e.server for e in entries if e.kind == "contestant" and e.n == 1)
     if len(single) > 1:
         notes.append("%s: one run each for %s: no spread to rank by; the order of their "
                      "medians may be noise." % (title, join(single)))
@@ -76,7 +80,7 @@ class Column:
         self.track, self.key, self.title, self.groups, self.other = (track, key, title,
                                                                      groups, other)
         self.entries = {e.server: e for e in rank.entries(groups, key)}
-        self.best = rank.best(list(self.entries.values()), key)
+        self.ranks = rank.ranks(list(self.entries.values()), key)
         self.tcp, _ = rank.references(groups, key)
 
     def cell(self, server):
@@ -90,7 +94,8 @@ class Column:
         if self.track == "throughput" and self.tcp is not None and e.group.protocol != "tcp":
             text += " (%s)" % fmt.ratio(e.median, self.tcp.median, self.tcp.server)
         spread = fmt.spread(e.lo, e.hi, k, e.noise) if e.n > 1 else ""
-        return doc.Cell(text, spread, "\u2605" + NB if server in self.best else "")
+        r = self.ranks.get(server)
+        return doc.Cell(text, spread, rank.rank_mark(r))
 
 
 def columns(groups, steady):
@@ -132,9 +137,10 @@ def leaderboard(groups, steady, cvs):
                             reference=kind == "reference"))
     blocks = [doc.Heading(2, "Leaderboard", "leaderboard-title"),
               doc.Table(["server"] + [c.title for c in cols] + ["flags"], rows, "leaderboard")]
-    notes = ["Each cell: the median over the repeats, the min-max spread below it (beside it "
-             "in README.md). \u2605 marks the best contestant; every contestant whose spread "
-             "overlaps the best one's is marked too: a tie, not a ranking."]
+    notes = ["Each cell: the contestant's rank in the track, the median over the repeats, the "
+             "min-max spread below it (beside it in README.md). Contestants whose spreads "
+             "overlap share a rank (\u201ctie\u201d): no ranking is claimed between them. "
+             "References (shaded, below) are not ranked."]
     thr = next((c for c in cols if c.track == "throughput"), None)
     if thr:
         v = rank.variant_label(thr.groups, thr.groups[0].variant)
@@ -165,16 +171,18 @@ def steadiness_note(steady, cvs):
 # ---- track sections
 
 def track_table(groups, cols, headline, extra=None):
-    """A row per server: name, status, the figures cols (a key, or a
-    function of the group giving a cell), the ratio of the headline to the
-    references, flags."""
-    head = ["server", "status"] + [c if isinstance(c, str) and c not in fmt.FIGURES
+    """A row per server: name, its rank by the headline (ties shared),
+    status, the figures cols (a key, or a function of the group giving a
+    cell), the ratio of the headline to the references, flags."""
+    ranks = rank.ranks(rank.entries(groups, headline), headline)
+    head = ["server", "rank", "status"] + [c if isinstance(c, str) and c not in fmt.FIGURES
                                    else fmt.label(c) if isinstance(c, str) else c[0]
                                    for c in cols]
     head += ["vs references", "flags"]
     rows = []
     for g in ordered(groups):
-        cells = [server_cell(g), doc.Cell(g.row["status"])]
+        cells = [server_cell(g), doc.Cell(rank.rank_text(ranks.get(g.server))),
+                 doc.Cell(g.row["status"])]
         for c in cols:
             cells.append(figure_cell(g, c) if isinstance(c, str) else c[1](g))
         cells += [ratio_cell(groups, g, headline), flags_cell(g)]

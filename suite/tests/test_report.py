@@ -5,6 +5,7 @@ comments) and, for v1, held to what the report printed before the rework;
 and the report's errors on bad input. The real client/build/compile_stats
 reads them: the report takes every figure from it."""
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -161,9 +162,214 @@ def readme_c10k_table(text):
     return lines[start:end]
 
 
+COMPILE_STATS = os.path.join(HERE, "..", "..", "client", "build", "compile_stats")
+
+
+def build_tree(sql_root, db_root):
+    """Databases DB_ROOT/<track>/<server>/<variant>-<k>.db from the SQL files
+    at the same places under SQL_ROOT."""
+    for track in sorted(os.listdir(sql_root)):
+        if not os.path.isdir(os.path.join(sql_root, track)):
+            continue
+        for server in sorted(os.listdir(os.path.join(sql_root, track))):
+            src = os.path.join(sql_root, track, server)
+            os.makedirs(os.path.join(db_root, track, server))
+            for f in sorted(os.listdir(src)):
+                build_db(os.path.join(db_root, track, server, f[:-4] + ".db"), src, f[:-4])
+
+
+def figures_of(path):
+    p = subprocess.run([os.environ.get("COMPILE_STATS", COMPILE_STATS), "--json", path],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise SystemExit("compile_stats %s: %s" % (path, p.stderr.strip()))
+    return json.loads(p.stdout)
+
+
+def near(a, b):
+    return a is not None and b is not None and abs(a - b) <= 1e-6 * max(1, abs(b))
+
+
+def check_figures(desc, got, want):
+    for k, v in want.items():
+        g = got.get(k)
+        ok = g == v if isinstance(v, bool) or v is None else near(g, v)
+        check(ok, "%s %s = %s (got %s)" % (desc, k, v, g))
+
+
+def check_track_figures(root):
+    """Each track's figures, worked out by hand from the fixtures (their
+    headers say how they were built)."""
+    db = lambda rel: figures_of(os.path.join(root, rel + ".db"))
+    j = db("throughput/alpha/c100-k1-s20-1")
+    check(j["track"] == "throughput", "throughput: track from suite.track")
+    # Measured seconds 2-4 (warmup_s 1; second 5 is past seconds 4, the
+    # drain): 1000, 1100, 1200 echoes, median 1100; server CPU 0.1 s at second 1
+    # to 0.133 at 4 over 3300 echoes = 10 us; client 0.5 core x 3 s over 3300.
+    check_figures("throughput alpha-1", j["figures"], {
+        "throughput_measured_seconds": 3, "throughput_msgs_per_s": 1100,
+        "throughput_slowest_second_msgs": 1000, "throughput_fastest_second_msgs": 1200,
+        "throughput_server_cpu_us_per_message": 10, "throughput_client_cpu_cores": 0.5,
+        "throughput_client_cpu_us_per_message": 1.5e6 / 3300,
+        "throughput_machine_idle_share": 0.2, "machine_bound": False})
+    check_figures("throughput gamma-2", db("throughput/gamma/c100-k1-s20-2")["figures"], {
+        "throughput_msgs_per_s": 1300, "throughput_server_cpu_us_per_message": 12,
+        "machine_bound": True})
+    # Held sample: second 4 (the last before the probe at seconds 5); base:
+    # second 0. PSS (2000000 - 1000000)/100, RSS (3000000 - 2000000)/100, slab
+    # (50200000 - 50000000)/100, TCP 50 pages x 4096/100; peak PSS 2100000 at
+    # second 2: 11000/conn; it fell 100000, less than a tenth of the 1100000
+    # the connections added: not freed. Noise: a page over 100 connections.
+    j = db("capacity/alpha/default-1")
+    check_figures("capacity alpha-1", j["figures"], {
+        "capacity_held_second": 4, "capacity_connections": 100,
+        "capacity_pss_bytes_per_conn": 10000, "capacity_rss_bytes_per_conn": 10000,
+        "capacity_kernel_slab_bytes_per_conn": 2000, "capacity_kernel_tcp_bytes_per_conn": 2048,
+        "capacity_peak_pss_bytes_per_conn": 11000, "capacity_pss_fell_during_hold": False,
+        "capacity_pss_bytes_per_conn_noise": 40.96, "capacity_probes_sent": 100,
+        "capacity_probes_echoed": 100})
+    check(j["baseline"] == "second 0", "capacity: memory counted from second 0")
+    # delta: peak 3000000 then held at 1700000: 7000/conn held, 20000 at the
+    # peak; it fell 1300000 > 200000: frees idle state.
+    check_figures("capacity delta", db("capacity/delta/default-1")["figures"], {
+        "capacity_pss_bytes_per_conn": 7000, "capacity_peak_pss_bytes_per_conn": 20000,
+        "capacity_pss_fell_during_hold": True})
+    check_figures("capacity beta-2", db("capacity/beta/default-2")["figures"], {
+        "capacity_pss_bytes_per_conn": 5000, "capacity_probes_echoed": 98})
+    # 90 of 100 opened, first connect at 0, last 101 at 0.5 s: 180/s;
+    # handshake times 1000..1089: p50 rank 45 = 1044, p99 rank 90 = 1089.
+    j = db("handshakes/alpha/default-1")
+    check_figures("handshakes alpha-1", j["figures"], {
+        "storm_seconds": 0.5, "storm_handshakes_per_s": 180, "storm_failures": 10,
+        "handshake_p50_us": 1044, "handshake_p99_us": 1089, "handshakes": 90})
+    check(j["handshake_failures"] == {"connection_timeout": 6, "refused": 4},
+          "handshakes: failures by reason %s" % j["handshake_failures"])
+    check_figures("handshakes alpha-2", db("handshakes/alpha/default-2")["figures"],
+                  {"storm_handshakes_per_s": 200})
+    # alpha: steps 1 and 2 met (p99 1000, 2000 us, nothing lost), step 3's p99
+    # (rank 10 of 10) is 9000 > 5000: 2000 msg/s. beta: step 2 lost one: 1000.
+    j = db("slo/alpha/default-1")
+    check_figures("slo alpha", j["figures"], {
+        "slo_max_rate_msgs_per_s": 2000, "slo_steps": 3, "slo_steps_met": 2,
+        "slo_p99_us": 5000})
+    check([(s["offered_msgs_per_s"], s["latency_p99_us"], s["lost"], s["met"])
+           for s in j["steps"]] == [(1000, 1000, 0, True), (2000, 2000, 0, True),
+                                    (4000, 9000, 0, False)], "slo alpha: the steps")
+    j = db("slo/beta/default-1")
+    check_figures("slo beta", j["figures"], {"slo_max_rate_msgs_per_s": 1000, "slo_steps": 2,
+                                             "slo_steps_met": 1})
+    check(j["steps"][1]["lost"] == 1 and j["steps"][1]["met"] is False, "slo beta: step 2 lost one")
+
+
+def section(text, title):
+    """The lines of README.md's section TITLE (up to the next ## heading)."""
+    lines = text.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("## " + title))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+               len(lines))
+    return lines[start:end]
+
+
+def cells(lines):
+    """{first cell without the run count: {header: cell}} of a section's first table."""
+    t = [l for l in lines if l.startswith("|")]
+    end = next((i for i in range(1, len(t)) if t[i].startswith("| server")), len(t))
+    table = markdown_table(t[:end])
+    return {k.split(" (")[0]: v for k, v in table.items()}
+
+
+def check_tracks(tmp):
+    """Every track from fixture databases in the suite's layout: compile_stats'
+    figures by hand, then the report's medians, ranks, ties and references."""
+    root, out = os.path.join(tmp, "tracks", "db"), os.path.join(tmp, "tracks", "out")
+    build_tree(os.path.join(FIXTURES, "tracks"), root)
+    check_track_figures(root)
+    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "tracks: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    with open(os.path.join(out, "summary.csv"), newline="") as f:
+        s = {(r["track"], r["variant"], r["server"]): r for r in csv.DictReader(f)}
+    # Medians over the two repeats: alpha (1100, 1200), beta (2000, 2100),
+    # gamma (1150, 1300) msg/s; CPU/msg alpha (10, 14) us.
+    t = ("throughput", "c100-k1-s20")
+    want = {("alpha", "throughput_msgs_per_s"): "1150",
+            ("alpha", "throughput_msgs_per_s_min"): "1100",
+            ("alpha", "throughput_msgs_per_s_max"): "1200",
+            ("alpha", "throughput_server_cpu_us_per_message"): "12",
+            ("beta", "throughput_msgs_per_s"): "2050", ("gamma", "throughput_msgs_per_s"): "1225",
+            ("gamma", "machine_bound"): "1", ("tcp-echo", "kind"): "reference",
+            ("alpha", "runs"): "2"}
+    for (server, k), v in want.items():
+        got = s.get(t + (server,), {}).get(k)
+        check(got == v, "summary throughput %s %s = %s (got %s)" % (server, k, v, got))
+    check(s.get(("throughput", "c100-k16-s20", "alpha"), {}).get("throughput_msgs_per_s") == "3000",
+          "summary: the pipelined variant on its own row")
+    # capacity alpha (10000, 12000), beta (4000, 5000); handshakes alpha (180, 200).
+    for key, k, v in ((("capacity", "default", "alpha"), "capacity_pss_bytes_per_conn", "11000"),
+                      (("capacity", "default", "beta"), "capacity_pss_bytes_per_conn", "4500"),
+                      (("capacity", "default", "beta"), "capacity_pss_fell_during_hold", "0"),
+                      (("capacity", "default", "delta"), "capacity_pss_fell_during_hold", "1"),
+                      (("handshakes", "default", "alpha"), "storm_handshakes_per_s", "190"),
+                      (("slo", "default", "alpha"), "slo_max_rate_msgs_per_s", "2000")):
+        got = s.get(key, {}).get(k)
+        check(got == v, "summary %s %s = %s (got %s)" % ("/".join(key), k, v, got))
+
+    with open(os.path.join(out, "README.md")) as f:
+        readme = f.read()
+    # Ranks: throughput (msg/s leads: its repeats vary less, median CV 6.1%
+    # against 23.6% for CPU/msg): beta 2000-2100 first; alpha 1100-1200 and
+    # gamma 1150-1300 overlap: a tie for 2. capacity (lower is better): beta
+    # 4000-5000, delta 7000 (one run), alpha 10000-12000. handshakes: alpha
+    # 180-200, beta 100. slo: alpha 2000, beta 1000. References unranked.
+    want = {"throughput": {"beta": "1", "alpha": "tie 2", "gamma": "tie 2", "tcp-echo": ""},
+            "capacity": {"beta": "1", "delta": "2", "alpha": "3", "node-ws": ""},
+            "handshakes": {"alpha": "1", "beta": "2"}, "slo": {"alpha": "1", "beta": "2"}}
+    for track, ranks in want.items():
+        lines = section(readme, track + ":")
+        table = cells(lines)
+        got = {k: v.get("rank") for k, v in table.items()}
+        check(got == ranks, "%s section: ranks %s (got %s)" % (track, ranks, got))
+        t = [l for l in lines if l.startswith("| ")]
+        end = next((i for i in range(1, len(t)) if t[i].startswith("| server")), len(t))
+        is_ref = ["(reference)" in l.split("|")[1] for l in t[1:end]]
+        check(is_ref == sorted(is_ref) and len(is_ref) == len(ranks),
+              "%s section: references below contestants %s" % (track, is_ref))
+    thr = cells(section(readme, "throughput:"))
+    # beta 2050 / tcp-echo 4000 = 0.51; capacity alpha 11000 / node-ws 20000 = 0.55
+    check(same_text(thr.get("beta", {}).get("msg/s vs raw TCP", "")) == "0.51 of tcp-echo",
+          "throughput: beta is 0.51 of tcp-echo (%s)" % thr.get("beta"))
+    cap = cells(section(readme, "capacity:"))
+    check(same_text(cap.get("alpha", {}).get("vs references", "")) == "0.55 of node-ws",
+          "capacity: alpha is 0.55 of node-ws (%s)" % cap.get("alpha", {}).get("vs references"))
+    check(cap.get("delta", {}).get("frees idle state") == "yes" and
+          cap.get("alpha", {}).get("frees idle state") == "no", "capacity: who frees idle state")
+    lb = cells(section(readme, "Leaderboard"))
+    check(same_text(lb.get("beta", {}).get("throughput: msg/s", "")).startswith(
+        "#1 2,050 msg/s (0.51 of tcp-echo) (2,000 msg/s-2,100 msg/s)"),
+        "leaderboard: beta #1 in throughput, with its ratio and spread (%s)"
+        % lb.get("beta", {}).get("throughput: msg/s"))
+    check(same_text(lb.get("alpha", {}).get("throughput: msg/s", "")).startswith("tie #2") and
+          same_text(lb.get("gamma", {}).get("throughput: msg/s", "")).startswith("tie #2"),
+          "leaderboard: alpha and gamma tie at #2")
+    check(lb.get("alpha", {}).get("capacity: bytes/idle conn", "").startswith("#3") and
+          lb.get("gamma", {}).get("flags") == "machine-bound", "leaderboard: capacity #3, flags")
+    names = list(lb)
+    check(names[-2:] == ["node-ws", "tcp-echo"], "leaderboard: references last %s" % names)
+    check("alpha and gamma tie at #2" in readme and "msg/s, the steadier here" in readme,
+          "notes: the tie and the steadier figure named")
+    with open(os.path.join(out, "index.html")) as f:
+        page = f.read()
+    check(page.count("<tr class='ref'>") >= 6 and "id='leaderboard'" in page,
+          "index.html: the leaderboard, references shaded")
+    for png in ("throughput.png", "capacity.png", "handshakes.png", "slo.png"):
+        path = os.path.join(out, png)
+        check(os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n",
+              "%s drawn" % png)
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="suite-test-report-") as tmp:
         check_v1(tmp)
+        check_tracks(tmp)
         check_pages_and_errors(tmp)
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
@@ -177,7 +383,10 @@ def check_pages_and_errors(tmp):
         check(len(f.read().strip().splitlines()) == 7, "runs.csv: header + 6 runs")
     with open(os.path.join(out, "README.md")) as f:
         readme = f.read()
-    check("| alpha (3 runs) | ok | 99/100 |" in readme, "README table row for alpha")
+    # By p99: alpha 990 us (990 us-1.98 ms over 3 runs), solo 1.10 ms (one run):
+    # the spreads overlap, so both share rank 1.
+    check("| alpha (3 runs) | tie 1 | ok | 99/100 |" in readme and
+          "| solo | tie 1 | ok | 3/4 |" in readme, "README c10k rows: alpha and solo tie for 1")
     check("9.8\u00a0KiB (2.0\u00a0KiB\u20139.8\u00a0KiB)" in readme,
           "README shows PSS/conn median and spread")
     check("beta (beta.db): failed verification: ./verify failed (exit 1)" in readme,
