@@ -93,8 +93,7 @@ h1{font-size:1.6em;margin:.4em 0}h2{margin-top:1.6em;border-bottom:1px solid #cc
 table{border-collapse:collapse;margin:.6em 0;font-size:13px}
 th,td{border:1px solid #bbb;padding:3px 6px;text-align:right;vertical-align:top}
 th{background:#f0f0f0;font-weight:600}
-td:first-child,th:first-child{text-align:left;white-space:nowrap}
-td{white-space:nowrap}
+td:first-child,th:first-child{text-align:left}
 tr.ref td{background:#ececec;color:#555;font-style:italic}
 .sp{display:block;color:#666;font-size:11px}
 .best{color:#0a6b0a;font-weight:700}

@@ -170,7 +170,7 @@ def steadiness_note(steady, cvs):
 
 # ---- track sections
 
-def track_table(groups, cols, headline, extra=None):
+def track_table(groups, cols, headline, ratios=True):
     """A row per server: name, its rank by the headline (ties shared),
     status, the figures cols (a key, or a function of the group giving a
     cell), the ratio of the headline to the references, flags."""
@@ -178,14 +178,14 @@ def track_table(groups, cols, headline, extra=None):
     head = ["server", "rank", "status"] + [c if isinstance(c, str) and c not in fmt.FIGURES
                                    else fmt.label(c) if isinstance(c, str) else c[0]
                                    for c in cols]
-    head += ["vs references", "flags"]
+    head += (["vs references"] if ratios else []) + ["flags"]
     rows = []
     for g in ordered(groups):
         cells = [server_cell(g), doc.Cell(rank.rank_text(ranks.get(g.server))),
                  doc.Cell(g.row["status"])]
         for c in cols:
             cells.append(figure_cell(g, c) if isinstance(c, str) else c[1](g))
-        cells += [ratio_cell(groups, g, headline), flags_cell(g)]
+        cells += ([ratio_cell(groups, g, headline)] if ratios else []) + [flags_cell(g)]
         rows.append(doc.Row(cells, reference=g.kind == "reference"))
     return doc.Table(head, rows)
 
@@ -282,7 +282,7 @@ def throughput(groups, ch, steady, cvs):
                        "median of the seconds after the warm-up; server CPU per message over "
                        "the same seconds. Variant shown: %s." % rank.variant_label(groups, variant)),
               doc.Para(steadiness_note(steady, cvs)),
-              track_table(head, cols, steady)]
+              track_table(head, cols, steady, ratios=False)]
     variants = sorted(set(g.variant for g in groups))
     if len(variants) > 1:
         servers = ordered([g for g in groups if g.variant == variants[0]] +

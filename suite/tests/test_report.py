@@ -5,8 +5,10 @@ comments) and, for v1, held to what the report printed before the rework;
 and the report's errors on bad input. The real client/build/compile_stats
 reads them: the report takes every figure from it."""
 import csv
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -360,10 +362,48 @@ def check_tracks(tmp):
         page = f.read()
     check(page.count("<tr class='ref'>") >= 6 and "id='leaderboard'" in page,
           "index.html: the leaderboard, references shaded")
+    check_page(out, "tracks")
     for png in ("throughput.png", "capacity.png", "handshakes.png", "slo.png"):
         path = os.path.join(out, png)
         check(os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n",
               "%s drawn" % png)
+
+
+PROBE = """<script>window.addEventListener('load', function () {
+  var d = document.documentElement, out = {page: d.scrollWidth, view: d.clientWidth, wide: []};
+  var lb = document.getElementById('leaderboard');
+  var first = document.querySelector('h2');
+  out.leaderboard = !!lb && first && first.id === 'leaderboard-title';
+  document.querySelectorAll('table').forEach(function (t) {
+    if (t.offsetWidth > t.parentNode.clientWidth + 1) out.wide.push(t.rows[0].cells[1].textContent);
+  });
+  document.body.setAttribute('data-probe', JSON.stringify(out));
+});</script>"""
+
+
+def check_page(out, desc):
+    """index.html in headless Chromium at 1,280 x 800: the leaderboard comes
+    first and neither the page nor any table is wider than the window."""
+    with open(os.path.join(out, "index.html")) as f:
+        page = f.read()
+    probe = os.path.join(out, "probe.html")
+    with open(probe, "w") as f:
+        f.write(page.replace("</body>", PROBE + "</body>"))
+    try:
+        p = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                            "--user-data-dir=" + os.path.join(out, "chromium-profile"),
+                            "--window-size=1280,800", "--virtual-time-budget=3000",
+                            "--dump-dom", "file://" + os.path.abspath(probe)],
+                           capture_output=True, text=True, timeout=120)
+    except FileNotFoundError:
+        check(False, "%s: chromium is not installed (./install installs it)" % desc)
+        return
+    m = re.search(r'data-probe="([^"]*)"', p.stdout)
+    got = json.loads(html.unescape(m.group(1))) if m else {}
+    check(got.get("leaderboard") is True, "%s: the leaderboard comes first %s" % (desc, got))
+    check(got.get("page") is not None and got["page"] <= got["view"] and not got["wide"],
+          "%s: no sideways scrolling at 1280 px (page %s of %s px, tables too wide: %s)"
+          % (desc, got.get("page"), got.get("view"), got.get("wide")))
 
 
 def main():
@@ -409,6 +449,7 @@ def check_pages_and_errors(tmp):
         page = f.read()
     check("<img src='latency.png'" in page and "<td>failed verification</td>" in page,
           "index.html shows the charts and the statuses")
+    check_page(out, "v1")
 
     # Bad input: clear errors, non-zero exits.
     p = subprocess.run([REPORT, os.path.join(tmp, "nope")], capture_output=True, text=True)
