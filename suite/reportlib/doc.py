@@ -108,7 +108,9 @@ def _html_cell(tag, c):
     e = html.escape
     title = " title='%s'" % e(c.title) if c.title else ""
     mark = "<span class='best'>%s</span>" % e(c.mark) if c.mark else ""
-    sp = "<span class='sp'>%s</span>" % e(c.spread) if c.spread else ""
+    # A spread may break after its dash: the two ends keep their units.
+    sp = ("<span class='sp'>%s</span>" % e(c.spread).replace("\u2013", "\u2013<wbr>")
+          if c.spread else "")
     return "<%s%s>%s%s%s</%s>" % (tag, title, mark, e(c.text), sp, tag)
 
 
@@ -129,7 +131,7 @@ def _html_blocks(blocks):
             out.append("<pre>%s</pre>" % e(b.text))
         elif isinstance(b, Table):
             ident = " id='%s'" % e(b.ident) if b.ident else ""
-            rows = ["<tr>" + "".join("<th>%s</th>" % e(h) for h in b.head) + "</tr>"]
+            rows = ["<tr>" + "".join("<th>%s</th>" % e(h).replace("/", "/<wbr>") for h in b.head) + "</tr>"]
             for r in b.rows:
                 cls = " class='ref'" if r.reference else ""
                 rows.append("<tr%s>" % cls + "".join(_html_cell("td", c) for c in r.cells)
