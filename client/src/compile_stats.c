@@ -1,205 +1,186 @@
-/* ./compile_stats [--json | --csv DIR] DB: a run's aggregates. Percentiles
- * are exact (nearest rank over all sorted values, see stats.h). */
+/* ./compile_stats [--json | --csv DIR] DB: a run's aggregates and figures,
+ * the one source of every number the kit's report shows. Percentiles are
+ * exact (nearest rank over all sorted values, stats.h); the figures and
+ * their rules are figures.c's and the tracks'. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "db.h"
+#include "figures.h"
+#include "json.h"
+#include "run.h"
 #include "stats.h"
 
-#define MAX_EXITS 256
-
-struct exit_count {
-    char *reason;
-    long long n;
+/* Percentiles of the distribution charts, in thousandths of a percent: evenly
+ * spaced on the 1/(1-p) axis HdrHistogram uses, 100 * (1 - 10^(-k/20)) for
+ * k = 0..100 rounded to 0.001% (where two k round alike, one is kept). */
+static const uint32_t CURVE_MILLI[] = {
+    0, 10875, 20567, 29205, 36904, 43766, 49881, 55332, 60189, 64519, 68377, 71816,
+    74881, 77613, 80047, 82217, 84151, 85875, 87411, 88780, 90000, 91087, 92057, 92921,
+    93690, 94377, 94988, 95533, 96019, 96452, 96838, 97182, 97488, 97761, 98005, 98222,
+    98415, 98587, 98741, 98878, 99000, 99109, 99206, 99292, 99369, 99438, 99499, 99553,
+    99602, 99645, 99684, 99718, 99749, 99776, 99800, 99822, 99842, 99859, 99874, 99888,
+    99900, 99911, 99921, 99929, 99937, 99944, 99950, 99955, 99960, 99965, 99968, 99972,
+    99975, 99978, 99980, 99982, 99984, 99986, 99987, 99989, 99990, 99991, 99992, 99993,
+    99994, 99995, 99996, 99997, 99998, 99999,
 };
 
-struct run {
-    char *label;
-    long long clients, handshakes, sent, recv, timeouts, crashes, bad_echoes;
-    struct exit_count exits[MAX_EXITS];
-    unsigned n_exits;
-    bool client_bound, complete;
-    struct stats_summary hs, lat, lat_actual;
-    long long peak_pss, peak_rss;        /* -1: none */
-    double server_cpu;                   /* <0: none */
-    double seconds;
-};
-
-static sqlite3 *h;
-static const char *db_path;
-
-static void die_sql(void)
+static void json_summary(struct json *j, const char *name, const struct stats_summary *s)
 {
-    fprintf(stderr, "compile_stats: %s: %s\n", db_path, sqlite3_errmsg(h));
-    sqlite3_close(h);
-    exit(1);
+    json_object(j, name);
+    json_int(j, "count", (long long)s->count);
+    json_int(j, "min", (long long)s->min);
+    json_fixed(j, "mean", s->mean, 3);
+    json_int(j, "p50", (long long)s->p50);
+    json_int(j, "p90", (long long)s->p90);
+    json_int(j, "p99", (long long)s->p99);
+    json_int(j, "p999", (long long)s->p999);
+    json_int(j, "max", (long long)s->max);
+    json_end(j, '}');
 }
 
-static sqlite3_stmt *prepare(const char *sql)
+static void json_peak(struct json *j, const char *key, long long v)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-        die_sql();
-    return st;
+    if (v < 0)
+        json_null(j, key);
+    else
+        json_int(j, key, v);
 }
 
-static long long count_type(const char *type)
+/* [percent, value] pairs up to the rank the values can tell (a p beyond
+ * 1 - 1/n is the maximum), then the maximum at 100. */
+static void json_curve(struct json *j, const char *key, const struct stats_vec *sorted)
 {
-    sqlite3_stmt *st = prepare("SELECT count(*) FROM events WHERE type = ?1");
-    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return n;
-}
-
-/* Summarizes an integer column of one event type. */
-static void summarize(const char *type, const char *column, struct stats_summary *s)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT %s FROM events WHERE type = ?1 AND %s IS NOT NULL", column, column);
-    sqlite3_stmt *st = prepare(sql);
-    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-    struct stats_vec v = {0};
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        if (stats_vec_push(&v, sqlite3_column_int64(st, 0)) < 0) {
-            fprintf(stderr, "compile_stats: out of memory\n");
-            exit(1);
-        }
-    if (r != SQLITE_DONE)
-        die_sql();
-    sqlite3_finalize(st);
-    stats_summarize(v.v, v.n, s);
-    stats_vec_free(&v);
-}
-
-static char *meta(const char *key)
-{
-    sqlite3_stmt *st = prepare("SELECT value FROM meta WHERE key = ?1");
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    char *v = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void load(struct run *r)
-{
-    memset(r, 0, sizeof *r);
-    r->label = meta("label");
-    if (!r->label)
-        r->label = strdup("");
-    char *v = meta("client_bound");
-    r->client_bound = v && strcmp(v, "1") == 0;
-    free(v);
-    v = meta("complete");
-    r->complete = v && strcmp(v, "1") == 0;
-    free(v);
-
-    r->clients = count_type("ws_init");
-    r->handshakes = count_type("ws_onopen");
-    r->sent = count_type("message_send");
-    r->recv = count_type("message_recv");
-    summarize("ws_onopen", "event_data", &r->hs);
-    summarize("message_recv", "event_data", &r->lat);
-    summarize("message_recv", "actual_us", &r->lat_actual);
-
-    sqlite3_stmt *st = prepare("SELECT event_data, count(*) FROM events WHERE type = 'exit' "
-                               "GROUP BY event_data ORDER BY 2 DESC, 1");
-    while (sqlite3_step(st) == SQLITE_ROW && r->n_exits < MAX_EXITS) {
-        const char *reason = (const char *)sqlite3_column_text(st, 0);
-        long long n = sqlite3_column_int64(st, 1);
-        r->exits[r->n_exits].reason = strdup(reason ? reason : "");
-        r->exits[r->n_exits++].n = n;
-        if (!reason)
-            continue;
-        if (event_exit_is_timeout(reason))
-            r->timeouts += n;
-        else if (strcmp(reason, "run_end") != 0)
-            r->crashes += n;
-        if (!strcmp(reason, "bad_echo"))
-            r->bad_echoes += n;
+    json_array(j, key);
+    for (size_t i = 0; sorted->n && i < sizeof CURVE_MILLI / sizeof CURVE_MILLI[0]; i++) {
+        uint32_t p = CURVE_MILLI[i];
+        if (p > 0 && (double)sorted->n * (100000 - p) < 100000)
+            break;
+        json_array(j, NULL);
+        json_number(j, NULL, p / 1000.0);
+        json_int(j, NULL, (long long)stats_percentile(sorted->v, sorted->n, p));
+        json_end(j, ']');
     }
-    sqlite3_finalize(st);
-
-    st = prepare("SELECT max(server_pss_bytes), max(server_rss_bytes), "
-                 "max(server_cpu_seconds), max(second) FROM samples");
-    r->peak_pss = r->peak_rss = -1;
-    r->server_cpu = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-            r->peak_pss = sqlite3_column_int64(st, 0);
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-            r->peak_rss = sqlite3_column_int64(st, 1);
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-            r->server_cpu = sqlite3_column_double(st, 2);
-        r->seconds = sqlite3_column_double(st, 3);
+    if (sorted->n) {
+        json_array(j, NULL);
+        json_int(j, NULL, 100);
+        json_int(j, NULL, (long long)sorted->v[sorted->n - 1]);
+        json_end(j, ']');
     }
-    sqlite3_finalize(st);
-    v = meta("seconds_run");
-    if (v)
-        r->seconds = atof(v);
-    free(v);
+    json_end(j, ']');
 }
 
-static void json_string(FILE *f, const char *s)
+static void json_figures(struct json *j, const struct figures *fs)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
+    json_object(j, "figures");
+    for (unsigned i = 0; i < fs->n; i++) {
+        const struct figure *f = &fs->f[i];
+        if (isnan(f->v))
+            json_null(j, f->name);
+        else if (f->is_bool)
+            json_bool(j, f->name, f->v != 0);
         else
-            fputc(c, f);
+            json_number(j, f->name, f->v);
     }
-    fputc('"', f);
+    json_end(j, '}');
+    json_array(j, "steps");
+    for (unsigned i = 0; i < fs->n_steps; i++) {
+        const struct slo_step *s = &fs->steps[i];
+        json_object(j, NULL);
+        json_int(j, "step", i + 1);
+        json_number(j, "offered_msgs_per_s", s->offered);
+        json_number(j, "achieved_msgs_per_s", s->achieved);
+        json_int(j, "sent", s->sent);
+        json_int(j, "recv", s->recv);
+        json_int(j, "lost", s->sent - s->recv);
+        json_number(j, "latency_p50_us", s->lat.count ? (double)s->lat.p50 : NAN);
+        json_number(j, "latency_p99_us", s->lat.count ? (double)s->lat.p99 : NAN);
+        json_number(j, "latency_p999_us", s->lat.count ? (double)s->lat.p999 : NAN);
+        if (s->met < 0)
+            json_null(j, "met");
+        else
+            json_bool(j, "met", s->met);
+        json_end(j, '}');
+    }
+    json_end(j, ']');
+    json_object(j, "handshake_failures");
+    for (size_t i = 0; i < fs->n_failures; i++)
+        json_int(j, fs->failures[i].reason, fs->failures[i].n);
+    json_end(j, '}');
 }
 
-static void json_summary(FILE *f, const char *name, const struct stats_summary *s)
+static void json_series(struct json *j, const struct run *r)
 {
-    fprintf(f, ",\"%s\":{\"count\":%llu,\"min\":%lld,\"mean\":%.3f,\"p50\":%lld,"
-            "\"p90\":%lld,\"p99\":%lld,\"p999\":%lld,\"max\":%lld}",
-            name, (unsigned long long)s->count, (long long)s->min, s->mean,
-            (long long)s->p50, (long long)s->p90, (long long)s->p99,
-            (long long)s->p999, (long long)s->max);
+    json_object(j, "series");
+    for (size_t c = 0; c < RUN_N_SAMPLE_COLUMNS; c++) {
+        json_array(j, RUN_SAMPLE_COLUMNS[c].name);
+        for (size_t i = 0; i < r->n_samples; i++)
+            json_number(j, NULL, *(const double *)((const char *)&r->samples[i] +
+                                                    RUN_SAMPLE_COLUMNS[c].offset));
+        json_end(j, ']');
+    }
+    json_end(j, '}');
 }
 
-static void print_json(const struct run *r)
+static void json_meta(struct json *j, const struct run *r)
 {
-    FILE *f = stdout;
-    fputs("{\"label\":", f);
-    json_string(f, r->label);
-    fprintf(f, ",\"clients\":%lld,\"handshakes\":%lld,\"connection_timeouts\":%lld,"
-            "\"crashes\":%lld,\"messages_sent\":%lld,\"messages_recv\":%lld,"
-            "\"messages_lost\":%lld,\"bad_echoes\":%lld,\"client_bound\":%s,"
-            "\"complete\":%s,\"exits\":{",
-            r->clients, r->handshakes, r->timeouts, r->crashes, r->sent, r->recv,
-            r->sent - r->recv, r->bad_echoes, r->client_bound ? "true" : "false",
-            r->complete ? "true" : "false");
-    for (unsigned i = 0; i < r->n_exits; i++) {
-        if (i)
-            fputc(',', f);
-        json_string(f, r->exits[i].reason);
-        fprintf(f, ":%lld", r->exits[i].n);
+    json_object(j, "meta");
+    for (size_t i = 0; i < r->n_meta; i++)
+        json_string(j, r->meta[i].key, r->meta[i].value);
+    json_end(j, '}');
+}
+
+static void print_json(const char *db_path, const struct run *r, const struct figures *fs)
+{
+    struct json j;
+    json_init(&j, stdout);
+    json_object(&j, NULL);
+    const char *label = run_meta(r, "label");
+    json_string(&j, "label", label ? label : "");
+    if (r->recorded) {
+        /* The keys of old, in their order and format. */
+        json_int(&j, "clients", r->clients);
+        json_int(&j, "handshakes", r->handshakes);
+        json_int(&j, "connection_timeouts", r->timeouts);
+        json_int(&j, "crashes", r->crashes);
+        json_int(&j, "messages_sent", r->sent);
+        json_int(&j, "messages_recv", r->recv);
+        json_int(&j, "messages_lost", r->sent - r->recv);
+        json_int(&j, "bad_echoes", r->bad_echoes);
+        json_bool(&j, "client_bound", r->client_bound);
+        json_bool(&j, "complete", r->complete);
+        json_object(&j, "exits");
+        for (size_t i = 0; i < r->n_exits; i++)
+            json_int(&j, r->exits[i].reason, r->exits[i].n);
+        json_end(&j, '}');
+        json_summary(&j, "handshake_time_us", &r->hs);
+        json_summary(&j, "message_latency_us", &r->lat);
+        json_summary(&j, "message_latency_actual_us", &r->lat_actual);
+        json_peak(&j, "server_peak_pss_bytes", r->peak_pss);
+        json_peak(&j, "server_peak_rss_bytes", r->peak_rss);
+        if (r->server_cpu < 0)
+            json_null(&j, "server_cpu_seconds");
+        else
+            json_fixed(&j, "server_cpu_seconds", r->server_cpu, 3);
+        json_fixed(&j, "seconds", r->seconds, 3);
     }
-    fputc('}', f);
-    json_summary(f, "handshake_time_us", &r->hs);
-    json_summary(f, "message_latency_us", &r->lat);
-    json_summary(f, "message_latency_actual_us", &r->lat_actual);
-    fputs(",\"server_peak_pss_bytes\":", f);
-    r->peak_pss < 0 ? fputs("null", f) : fprintf(f, "%lld", r->peak_pss);
-    fputs(",\"server_peak_rss_bytes\":", f);
-    r->peak_rss < 0 ? fputs("null", f) : fprintf(f, "%lld", r->peak_rss);
-    fputs(",\"server_cpu_seconds\":", f);
-    r->server_cpu < 0 ? fputs("null", f) : fprintf(f, "%.3f", r->server_cpu);
-    fprintf(f, ",\"seconds\":%.3f}\n", r->seconds);
+    json_bool(&j, "recorded", r->recorded);
+    json_string(&j, "track", fs->track);
+    if (r->recorded) {
+        json_string(&j, "baseline", fs->baseline);
+        json_figures(&j, fs);
+        json_object(&j, "distributions");
+        json_curve(&j, "message_latency_us", &r->lat_sorted);
+        json_curve(&j, "handshake_time_us", &r->hs_sorted);
+        json_end(&j, '}');
+        json_series(&j, r);
+    }
+    json_meta(&j, r);
+    json_string(&j, "db", db_path);
+    json_end(&j, '}');
 }
 
 static void text_summary(const char *name, const struct stats_summary *s)
@@ -214,9 +195,39 @@ static void text_summary(const char *name, const struct stats_summary *s)
            s->p50 / 1e3, s->p90 / 1e3, s->p99 / 1e3, s->p999 / 1e3, s->max / 1e3);
 }
 
-static void print_text(const struct run *r)
+static void text_figures(const struct figures *fs)
 {
-    printf("%-24s %s\n", "label", r->label);
+    printf("figures (track %s; memory counted from the %s)\n", fs->track,
+           fs->baseline[0] ? fs->baseline : "-");
+    for (unsigned i = 0; i < fs->n; i++) {
+        const struct figure *f = &fs->f[i];
+        if (isnan(f->v))
+            printf("  %-44s -\n", f->name);
+        else if (f->is_bool)
+            printf("  %-44s %s\n", f->name, f->v != 0 ? "yes" : "no");
+        else
+            printf("  %-44s %.6g\n", f->name, f->v);
+    }
+    for (unsigned i = 0; i < fs->n_steps; i++) {
+        const struct slo_step *s = &fs->steps[i];
+        printf("  step %-2u offered %.0f/s  achieved %.0f/s  lost %lld  p50 %.3f  p99 %.3f  "
+               "p99.9 %.3f ms  %s\n", i + 1, s->offered, s->achieved, s->sent - s->recv,
+               s->lat.p50 / 1e3, s->lat.p99 / 1e3, s->lat.p999 / 1e3,
+               s->met < 0 ? "" : s->met ? "met" : "missed");
+    }
+    for (size_t i = 0; i < fs->n_failures; i++)
+        printf("  never opened: %-29s %lld\n", fs->failures[i].reason, fs->failures[i].n);
+}
+
+static void print_text(const struct run *r, const struct figures *fs)
+{
+    const char *label = run_meta(r, "label");
+    printf("%-24s %s\n", "label", label ? label : "");
+    if (!r->recorded) {
+        printf("no run recorded: the runner's meta rows alone (suite.status %s)\n",
+               run_meta(r, "suite.status") ? run_meta(r, "suite.status") : "unknown");
+        return;
+    }
     printf("%-24s %.3f%s\n", "seconds", r->seconds, r->complete ? "" : "  (run incomplete)");
     printf("%-24s %lld\n", "clients", r->clients);
     printf("%-24s %lld\n", "handshakes", r->handshakes);
@@ -230,7 +241,7 @@ static void print_text(const struct run *r)
     printf("%-24s %lld\n", "crashes", r->crashes);
     printf("%-24s %lld\n", "bad_echoes", r->bad_echoes);
     printf("exits\n");
-    for (unsigned i = 0; i < r->n_exits; i++)
+    for (size_t i = 0; i < r->n_exits; i++)
         printf("  %-22s %lld\n", r->exits[i].reason, r->exits[i].n);
     if (r->peak_pss >= 0)
         printf("%-24s %.1f MiB (rss %.1f MiB)\n", "server_peak_pss",
@@ -238,77 +249,113 @@ static void print_text(const struct run *r)
     if (r->server_cpu >= 0)
         printf("%-24s %.3f\n", "server_cpu_seconds", r->server_cpu);
     printf("%-24s %s\n", "client_bound", r->client_bound ? "yes" : "no");
+    text_figures(fs);
+}
+
+static int csv_failed(const char *path)
+{
+    fprintf(stderr, "compile_stats: %s: %s\n", path, strerror(errno));
+    return -1;
 }
 
 /* Copies (timestamp, column) of one event type into DIR/name. */
-static int write_pairs(const char *dir, const char *name, const char *type,
-                       const char *column)
+static int write_pairs(const struct run *r, const char *dir, const char *name,
+                       const char *type, const char *column)
 {
     char path[4096], sql[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "compile_stats: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return csv_failed(path);
     fputs("timestamp,elapsed_us\n", f);
     snprintf(sql, sizeof sql, "SELECT timestamp, %s FROM events WHERE type = ?1 "
                               "ORDER BY timestamp, rowid", column);
-    sqlite3_stmt *st = prepare(sql);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->h, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "compile_stats: %s\n", sqlite3_errmsg(r->h));
+        fclose(f);
+        return -1;
+    }
     sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW)
         fprintf(f, "%lld,%lld\n", (long long)sqlite3_column_int64(st, 0),
                 (long long)sqlite3_column_int64(st, 1));
     sqlite3_finalize(st);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "compile_stats: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return fclose(f) != 0 ? csv_failed(path) : 0;
 }
 
 static int write_csv(const char *dir, const struct run *r)
 {
-    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-        fprintf(stderr, "compile_stats: %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+        return csv_failed(dir);
     char path[4096];
     snprintf(path, sizeof path, "%s/counts.csv", dir);
     FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "compile_stats: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return csv_failed(path);
     fprintf(f, "name,value\nclients,%lld\nhandshakes,%lld\nmessages_sent,%lld\n"
             "messages_recv,%lld\nmessages_lost,%lld\nconnection_timeouts,%lld\n"
             "crashes,%lld\nbad_echoes,%lld\nclient_bound,%d\n",
             r->clients, r->handshakes, r->sent, r->recv, r->sent - r->recv,
             r->timeouts, r->crashes, r->bad_echoes, r->client_bound);
-    for (unsigned i = 0; i < r->n_exits; i++)
+    for (size_t i = 0; i < r->n_exits; i++)
         fprintf(f, "exit:%s,%lld\n", r->exits[i].reason, r->exits[i].n);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "compile_stats: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    if (write_pairs(dir, "handshake_times.csv", "ws_onopen", "event_data") < 0 ||
-        write_pairs(dir, "message_latencies.csv", "message_recv", "event_data") < 0)
+    if (fclose(f) != 0)
+        return csv_failed(path);
+    if (write_pairs(r, dir, "handshake_times.csv", "ws_onopen", "event_data") < 0 ||
+        write_pairs(r, dir, "message_latencies.csv", "message_recv", "event_data") < 0)
         return -1;
     return 0;
 }
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: compile_stats DB             aggregates, readable\n"
-               "       compile_stats --json DB      one JSON object\n"
+    fprintf(f, "usage: compile_stats DB             aggregates and figures, readable\n"
+               "       compile_stats --json DB...   one JSON object per database, one a line\n"
+               "                                    (client/README.md)\n"
                "       compile_stats --csv DIR DB   counts.csv, handshake_times.csv,\n"
                "                                    message_latencies.csv into DIR\n");
 }
 
+enum mode { TEXT, JSON, CSV };
+
+/* Loads one database and writes it out in mode; returns the exit status. */
+static int compile_one(enum mode mode, const char *db_path, const char *dir)
+{
+    char err[512];
+    static struct run r;
+    static struct figures fs;
+    if (run_load(&r, db_path, err, sizeof err) < 0 ||
+        figures_compute(&r, &fs, err, sizeof err) < 0) {
+        /* db_open_readonly's messages name the file; the others do not. */
+        if (strstr(err, db_path))
+            fprintf(stderr, "compile_stats: %s\n", err);
+        else
+            fprintf(stderr, "compile_stats: %s: %s\n", db_path, err);
+        figures_free(&fs);
+        run_free(&r);
+        return 1;
+    }
+    int status = 0;
+    if (mode == JSON)
+        print_json(db_path, &r, &fs);
+    else if (mode == TEXT)
+        print_text(&r, &fs);
+    else if (!r.recorded) {
+        fprintf(stderr, "compile_stats: %s: no run recorded (meta rows alone)\n", db_path);
+        status = 1;
+    } else
+        status = write_csv(dir, &r) < 0;
+    figures_free(&fs);
+    run_free(&r);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    enum { TEXT, JSON, CSV } mode;
+    enum mode mode;
     const char *dir = NULL;
+    int first;
 
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         usage(stdout);
@@ -316,40 +363,27 @@ int main(int argc, char **argv)
     }
     if (argc == 2 && argv[1][0] != '-') {
         mode = TEXT;
-        db_path = argv[1];
-    } else if (argc == 3 && !strcmp(argv[1], "--json")) {
+        first = 1;
+    } else if (argc >= 3 && !strcmp(argv[1], "--json")) {
         mode = JSON;
-        db_path = argv[2];
+        first = 2;
     } else if (argc == 4 && !strcmp(argv[1], "--csv")) {
         mode = CSV;
         dir = argv[2];
-        db_path = argv[3];
+        first = 3;
     } else {
         usage(stderr);
         return 2;
     }
-    char err[512];
-    h = db_open_readonly(db_path, err, sizeof err);
-    if (!h) {
-        fprintf(stderr, "compile_stats: %s\n", err);
-        return 1;
-    }
-    static struct run r;
-    load(&r);
+    /* A database that cannot be read is named on stderr and the others are
+     * still compiled; each JSON object names its database ("db"). */
     int status = 0;
-    if (mode == JSON)
-        print_json(&r);
-    else if (mode == TEXT)
-        print_text(&r);
-    else
-        status = write_csv(dir, &r) < 0;
+    for (int i = first; i < argc; i++)
+        if (compile_one(mode, argv[i], dir) != 0)
+            status = 1;
     if (fflush(stdout) != 0) {
         perror("compile_stats: stdout");
         status = 1;
     }
-    for (unsigned i = 0; i < r.n_exits; i++)
-        free(r.exits[i].reason);
-    free(r.label);
-    sqlite3_close(h);
     return status;
 }

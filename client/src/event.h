@@ -56,4 +56,10 @@ static inline bool event_exit_is_timeout(const char *reason)
     return event_exit_class(reason) == EXIT_TIMEOUT;
 }
 
+/* Exit reasons counted as crashes: every end but a timeout and the run's. */
+static inline bool event_exit_is_crash(const char *reason)
+{
+    return !event_exit_is_timeout(reason) && strcmp(reason, "run_end") != 0;
+}
+
 #endif

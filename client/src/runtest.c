@@ -169,7 +169,7 @@ static void on_record(void *ctx, const struct event_record *e)
         count_reason(p, r.text);
         if (event_exit_is_timeout(r.text))
             p->timeouts++;
-        else if (strcmp(r.text, "run_end") != 0)
+        else if (event_exit_is_crash(r.text))
             p->others++;
         break;
     case EVENT_WORKER_DONE:

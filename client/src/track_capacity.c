@@ -1,0 +1,95 @@
+/* capacity: connections held without traffic (runtest --hold). The held
+ * state is the last sample a full second before the probe at SECONDS (a
+ * sample taken at SECONDS races the probe, and a server that freed idle
+ * state allocates it again for the probe). Memory per connection is that
+ * sample minus the one before the first connection, over the connections
+ * open in it: the server's PSS and RSS (its process group), the kernel's
+ * slab and TCP memory (machine-wide, so both ends of every connection). */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tracks.h"
+
+/* Messages of one type scheduled at t or later. */
+static long long scheduled_from(const struct run *r, const char *type, double t, char *err,
+                                size_t errlen)
+{
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(r->h, "SELECT count(*) FROM events WHERE type = ?1 "
+                                 "AND timestamp - event_data >= ?2", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)t);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (n < 0)
+        snprintf(err, errlen, "%s", sqlite3_errmsg(r->h));
+    return n;
+}
+
+static double growth(double held, double base, double conns)
+{
+    return conns > 0 ? (held - base) / conns : NAN;
+}
+
+int track_capacity(const struct run *r, struct figures *fs, char *err, size_t errlen)
+{
+    double seconds = run_meta_num(r, "seconds");
+    const struct sample *held = NULL;
+    double pss_peak = NAN;
+    for (size_t i = 0; i < r->n_samples; i++) {
+        const struct sample *s = &r->samples[i];
+        if (isnan(seconds) || s->second >= seconds)
+            break;
+        if (s->second < 1)
+            continue;
+        held = s;
+        if (!isnan(s->server_pss_bytes) && (isnan(pss_peak) || s->server_pss_bytes > pss_peak))
+            pss_peak = s->server_pss_bytes;
+    }
+    const struct sample none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    const struct sample *s0 = fig_second_zero(r);
+    if (!held)
+        held = &none;
+    double conns = held->connected;
+    const char *how;
+    double pss_base = fig_pss_base(r, &how);
+    double rss_base = s0 ? s0->server_rss_bytes
+                         : fig_first(r, offsetof(struct sample, server_rss_bytes));
+    double slab_base = s0 ? s0->slab_bytes : fig_first(r, offsetof(struct sample, slab_bytes));
+    double tcp_base = s0 ? s0->tcp_mem_pages
+                         : fig_first(r, offsetof(struct sample, tcp_mem_pages));
+    double page = fig_page_size(r);
+    double noise = fig_pss_noise_bytes(r);
+
+    fig_num(fs, "capacity_held_second", held->second);
+    fig_num(fs, "capacity_connections", conns);
+    fig_num(fs, "capacity_pss_bytes_per_conn", growth(held->server_pss_bytes, pss_base, conns));
+    fig_num(fs, "capacity_pss_bytes_per_conn_noise", growth(noise, 0, conns));
+    fig_num(fs, "capacity_rss_bytes_per_conn", growth(held->server_rss_bytes, rss_base, conns));
+    fig_num(fs, "capacity_rss_bytes_per_conn_noise", growth(page, 0, conns));
+    fig_num(fs, "capacity_kernel_slab_bytes_per_conn", growth(held->slab_bytes, slab_base, conns));
+    fig_num(fs, "capacity_kernel_slab_bytes_per_conn_noise", growth(page, 0, conns));
+    fig_num(fs, "capacity_kernel_tcp_bytes_per_conn",
+            growth(held->tcp_mem_pages * page, tcp_base * page, conns));
+    fig_num(fs, "capacity_kernel_tcp_bytes_per_conn_noise", growth(page, 0, conns));
+    fig_num(fs, "capacity_peak_pss_bytes_per_conn", growth(pss_peak, pss_base, conns));
+    /* A server that frees idle state shows a PSS that falls during the hold
+     * by more than the noise and a tenth of what the connections added. */
+    double fell = pss_peak - held->server_pss_bytes, added = pss_peak - pss_base;
+    fig_bool(fs, "capacity_pss_fell_during_hold",
+             isnan(fell) || isnan(added) ? -1 : fell > noise && fell > added / 10);
+
+    /* The probe is the one message scheduled at SECONDS or later. */
+    double t = isnan(seconds) ? 0 : seconds * 1e6;
+    long long sent = scheduled_from(r, "message_send", t, err, errlen);
+    long long echoed = scheduled_from(r, "message_recv", t, err, errlen);
+    if (sent < 0 || echoed < 0)
+        return -1;
+    fig_num(fs, "capacity_probes_sent", isnan(seconds) ? NAN : (double)sent);
+    fig_num(fs, "capacity_probes_echoed", isnan(seconds) ? NAN : (double)echoed);
+    return 0;
+}

@@ -1,0 +1,153 @@
+"""The leaderboard: one headline figure per track, its median and spread
+over the repeats, the best contestant marked, no ranking claimed where
+spreads overlap, and each server's ratio to the reference servers."""
+
+import statistics
+
+from . import fmt
+from .fmt import better
+
+# Each track's headline (throughput's is chosen from the repeats: steadier()).
+HEADLINES = {
+    "c10k": "latency_p99_us",
+    "capacity": "capacity_pss_bytes_per_conn",
+    "handshakes": "storm_handshakes_per_s",
+    "slo": "slo_max_rate_msgs_per_s",
+}
+THROUGHPUT = ("throughput_msgs_per_s", "throughput_server_cpu_us_per_message")
+
+
+def headline_variant(groups):
+    """Throughput's headline variant: ping-pong (one message in flight) at
+    the most connections (1,000 at full scale), the smallest payload."""
+    best = None
+    for g in groups:
+        m = g.runs[0]["meta"]
+        try:
+            key = (int(m.get("saturate") or 0) == 1, int(m.get("clients") or 0),
+                   -int(m.get("size") or 0))
+        except ValueError:
+            continue
+        if best is None or key > best[0]:
+            best = (key, g.variant)
+    return best[1] if best else None
+
+
+def variant_label(groups, variant):
+    g = next((g for g in groups if g.variant == variant), None)
+    if not g:
+        return variant
+    m = g.runs[0]["meta"]
+    k = m.get("saturate") or "?"
+    return "%s conns, %s in flight, %s B" % (fmt.thousands(int(m.get("clients") or 0)),
+                                             "1 (ping-pong)" if k == "1" else k,
+                                             m.get("size") or "?")
+
+
+def cv(values):
+    """Coefficient of variation: the sample standard deviation over the mean."""
+    if len(values) < 2 or not statistics.mean(values):
+        return None
+    return statistics.stdev(values) / abs(statistics.mean(values))
+
+
+def steadier(groups):
+    """Which of msg/s and server CPU per message varies less over repeats:
+    the median over every (server, variant) with two ok runs or more of each
+    figure's coefficient of variation. Returns (figure, {figure: (median CV,
+    how many)}); msg/s when the repeats cannot tell."""
+    cvs = {f: [] for f in THROUGHPUT}
+    for g in groups:
+        for f in THROUGHPUT:
+            c = cv(g.values(f))
+            if c is not None:
+                cvs[f].append(c)
+    out = {f: (statistics.median(v) if v else None, len(v)) for f, v in cvs.items()}
+    a, b = (out[f][0] for f in THROUGHPUT)
+    if a is None or b is None:
+        return THROUGHPUT[0], out
+    return (THROUGHPUT[0] if a <= b else THROUGHPUT[1]), out
+
+
+class Entry:
+    """One server's cell in one column."""
+
+    def __init__(self, g, key):
+        self.group, self.server, self.kind = g, g.server, g.kind
+        vals = g.values(key)
+        self.median = statistics.median(vals) if vals else None
+        self.lo = min(vals) if vals else None
+        self.hi = max(vals) if vals else None
+        self.n = len(vals)
+        self.noise = g.get(key + "_noise")
+        self.ok = bool(vals)
+
+
+def entries(groups, key):
+    return [Entry(g, key) for g in groups]
+
+
+def ranks(entries_, key):
+    """{server: (rank, tied)} of the contestants with this figure, best
+    median first. A contestant whose spread (min-max over its repeats)
+    overlaps the spread of the contestants at the rank ahead of it shares
+    that rank: a tie, not a ranking. Ranks count the servers ahead (1, 2, 2,
+    4). References are not ranked."""
+    way = better(key)
+    cands = [e for e in entries_ if e.ok and e.kind == "contestant"]
+    if not cands or way is None:
+        return {}
+    cands.sort(key=lambda e: e.median, reverse=(way == "high"))
+    out, tier, lo, hi = {}, [], None, None
+    for pos, e in enumerate(cands):
+        if tier and e.lo <= hi and lo <= e.hi:
+            tier.append(e)
+            lo, hi = min(lo, e.lo), max(hi, e.hi)
+        else:
+            tier = [e]
+            lo, hi, at = e.lo, e.hi, pos + 1
+        for t in tier:
+            out[t.server] = (at, len(tier) > 1)
+    return out
+
+
+def rank_text(r):
+    """"1", "tie 2" or "" for an entry of ranks()."""
+    if r is None:
+        return ""
+    return ("tie %d" if r[1] else "%d") % r[0]
+
+
+def rank_mark(r):
+    """"#1 " or "tie #2 " before a leaderboard figure, or ""."""
+    if r is None:
+        return ""
+    return ("tie #%d " if r[1] else "#%d ") % r[0]
+
+
+def best(entries_, key):
+    """The contestants at rank 1 (more than one: a tie)."""
+    return sorted(s for s, (r, _) in ranks(entries_, key).items() if r == 1)
+
+
+def references(groups, key):
+    """(raw TCP reference, best WebSocket reference) by this figure, each an
+    Entry or None."""
+    way = fmt.better(key)
+    refs = [e for e in entries(groups, key) if e.kind == "reference" and e.ok]
+    tcp = next((e for e in refs if e.group.protocol == "tcp"), None)
+    ws = [e for e in refs if e.group.protocol != "tcp"]
+    top = None
+    if ws and way:
+        top = (min if way == "low" else max)(ws, key=lambda e: e.median)
+    return tcp, top
+
+
+def ratios(entry, groups, key):
+    """"1.9x node-ws, 0.93 of tcp-echo" for a contestant's median."""
+    if entry.kind != "contestant" or entry.median is None:
+        return ""
+    tcp, top = references(groups, key)
+    parts = [fmt.ratio(entry.median, ref.median, ref.server) for ref in (top, tcp)
+             if ref is not None]
+    return ", ".join(p for p in parts if p)
