@@ -12,6 +12,7 @@ and writes into OUT_DIR (default: DB_ROOT's parent):
 """
 
 import csv
+import glob
 import html
 import json
 import math
@@ -170,12 +171,13 @@ def figures(stats, samples, page_size, idle_pss=None):
     return f
 
 
-def load_run(path, tmp):
+def load_run(path, tmp, db_root):
     meta = read_meta(path)
-    name = os.path.basename(path)[:-3]
+    rel = os.path.relpath(path, db_root)   # <track>/<server>/<variant>-<k>.db, or an old <server>.db
+    name = rel[:-3].replace(os.sep, "_")
     server = meta.get("suite.server") or name
     status = meta.get("suite.status") or ("ok" if meta.get("complete") == "1" else "incomplete")
-    run = {"db": os.path.basename(path), "server": server, "status": status, "meta": meta,
+    run = {"db": rel, "server": server, "status": status, "meta": meta,
            "figures": {}, "samples": [], "latencies": [], "handshakes": [],
            "reason": meta.get("suite.reason", "")}
     if status in NOT_RUN:
@@ -543,7 +545,7 @@ def main(argv):
     out = argv[2] if len(argv) == 3 else (os.path.dirname(os.path.abspath(db_root)))
     if not os.path.isdir(db_root):
         fail("%s: not a directory (expected the suite's db_root)" % db_root)
-    dbs = sorted(os.path.join(db_root, f) for f in os.listdir(db_root) if f.endswith(".db"))
+    dbs = sorted(glob.glob(os.path.join(db_root, "**", "*.db"), recursive=True))
     if not dbs:
         fail("%s holds no .db files: run ./runsuite first" % db_root)
     os.makedirs(out, exist_ok=True)
@@ -553,7 +555,7 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         for path in dbs:
             try:
-                runs.append(load_run(path, tmp))
+                runs.append(load_run(path, tmp, db_root))
             except ReportError as e:
                 print("report: %s: %s" % (path, e), file=sys.stderr)
                 errors += 1
