@@ -1,0 +1,200 @@
+#!/bin/sh
+# Every track end to end at tiny size: ./runsuite against a real contestant
+# (c-epoll-1) and a plain-TCP reference (a test-only echo, through the
+# client's --tcp) under a supervisord this test starts on free ports. Then,
+# within one (server, track) run of several variants: a crash is recorded
+# for its variant and the next variant gets a fresh server; SIGTERM keeps
+# the finished variants and a second run resumes only the missing one.
+. "$(dirname "$0")/lib.sh"
+require_built
+echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
+
+set -- $(free_ports 2)
+sup=$1 srv=$2
+tmp=$(mktemp -d /tmp/suite-test-tracks-XXXXXX)
+conf=$tmp/supervisord.conf
+cleanup() {
+    if [ -f "$tmp/supervisord.pid" ]; then
+        timeout 20 supervisorctl -c "$conf" shutdown >/dev/null 2>&1
+        pid=$(cat "$tmp/supervisord.pid" 2>/dev/null)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+supervisord_head "$sup" >"$conf"
+cat >>"$conf" <<CONF
+[program:c-epoll-1]
+command = $echo_bin --port $srv --host 127.0.0.1
+autostart = false
+startsecs = 1
+startretries = 0
+stopasgroup = true
+stopwaitsecs = 5
+[program:tcp-ref]
+command = /usr/bin/python3 $here/tcp_echo_server.py $srv
+autostart = false
+startsecs = 1
+startretries = 0
+stopwaitsecs = 5
+[program:crasher]
+; killed 7 s after it starts: during the second 3-s variant
+command = timeout -s KILL 7 $echo_bin --port $srv --host 127.0.0.1
+autostart = false
+autorestart = false
+startsecs = 1
+startretries = 0
+stopasgroup = true
+stopwaitsecs = 5
+CONF
+fake_reference "$tmp/servers" tcp-ref "protocol = tcp
+tracks = throughput, capacity"
+
+if ! PYTHONPATH=$root/competition/wsstats timeout 20 supervisord -c "$conf"; then
+    echo "FAIL supervisord -c $conf did not start"
+    exit 1
+fi
+for i in $(seq 50); do
+    timeout 5 supervisorctl -c "$conf" pid >/dev/null 2>&1 && break
+    sleep 0.2
+done
+
+cat >"$tmp/suite.ini" <<INI
+port = $srv
+supervisord = http://127.0.0.1:$sup/RPC2
+db_root = $tmp/db
+results = $tmp/report
+servers_root = $tmp/servers
+servers = c-epoll-1
+start_timeout = 10
+stop_timeout = 10
+tracks = c10k, throughput, capacity, handshakes, slo
+clients = 20
+seconds = 3
+[throughput]
+connections = 4
+in_flight = 1, 4
+sizes = 20, 4096
+seconds = 3
+warmup_s = 1
+[capacity]
+connections = 50
+settle_s = 1
+arrival_us = 1000
+[handshakes]
+connections = 100
+in_flight = 8
+seconds = 2
+[slo]
+connections = 20
+rates = 200, 400
+step_s = 1
+p99_us = 200000
+arrival_us = 1000
+INI
+
+start=$(date +%s)
+timeout 240 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out1" 2>&1
+rc=$?
+sed 's/^/    | /' "$tmp/out1"
+check "every track: exit 0 (exit $rc) in $(( $(date +%s) - start )) s" [ $rc = 0 ]
+
+db() { echo "$tmp/db/$1.db"; }
+m() { meta_of "$(db "$1")" "$2"; }
+count() { sqlite3 "$(db "$1")" "$2" 2>/dev/null; }
+# A run that went through: recorded ok by the runner, complete by the client.
+ran() { [ "$(m "$1" suite.status)/$(m "$1" complete)/$(m "$1" suite.track)" = "ok/1/$2" ]; }
+
+check "c10k: ok" ran c10k/c-epoll-1/default-1 c10k
+check "c10k: 20 handshakes" [ "$(count c10k/c-epoll-1/default-1 "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 20 ]
+for v in c4-k1-s20 c4-k1-s4096 c4-k4-s20 c4-k4-s4096; do
+    T=throughput/c-epoll-1/$v-1
+    check "throughput $v: ok, variant recorded" [ "$(m $T suite.variant)" = $v ] && ran $T throughput
+    check "throughput $v: saturate mode, warm-up recorded" \
+        [ "$(m $T mode)/$(m $T warmup_s)/$(m $T suite.clients)" = "saturate/1/4" ]
+done
+check "throughput: c4-k4-s4096 ran with --saturate 4 --size 4096" \
+    contains "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.runtest_command)" "4 --saturate 4 --size 4096 --warmup-s 1"
+check "throughput: one start for four variants" \
+    [ "$(m throughput/c-epoll-1/c4-k1-s20-1 suite.server_pid)" = "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.server_pid)" ]
+C=capacity/c-epoll-1/default-1
+check "capacity: ok, hold mode" ran $C capacity && check "capacity: mode hold" [ "$(m $C mode)" = hold ]
+check "capacity: SECONDS = 1 s of arrivals + 1 s settling" contains "$(m $C suite.runtest_command)" " 2 127.0.0.1 $srv 50 --hold"
+check "capacity: message 0 and the probe came back from all 50" \
+    [ "$(count $C "SELECT count(*) FROM events WHERE type = 'message_recv'")" = 100 ]
+H=handshakes/c-epoll-1/default-1
+check "handshakes: ok, storm of 8" ran $H handshakes && check "handshakes: storm = 8" [ "$(m $H storm)" = 8 ]
+check "handshakes: all 100 opened" [ "$(count $H "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 100 ]
+S=slo/c-epoll-1/default-1
+check "slo: ok, steps recorded" ran $S slo && \
+    check "slo: rate_steps and step_s" [ "$(m $S mode)/$(m $S rate_steps)/$(m $S step_s)" = "steps/200,400/1" ]
+for v in c4-k1-s20 c4-k4-s4096; do
+    R=throughput/tcp-ref/$v-1
+    check "tcp-ref throughput $v: ok over plain TCP, a reference" \
+        [ "$(m $R suite.kind)/$(m $R suite.protocol)/$(m $R protocol)" = "reference/tcp/tcp" ] && ran $R throughput
+done
+check "tcp-ref: --tcp, and ./verify not run (says why)" \
+    sh -c "echo '$(m throughput/tcp-ref/c4-k1-s20-1 suite.runtest_command)' | grep -q -- ' --tcp ' &&
+           echo '$(m throughput/tcp-ref/c4-k1-s20-1 suite.verify_output)' | grep -q 'not run: a plain-TCP reference'"
+check "tcp-ref capacity: ok" ran capacity/tcp-ref/default-1 capacity
+check "tcp-ref: not in c10k, handshakes, slo (its tracks)" \
+    [ ! -e "$tmp/db/c10k/tcp-ref" -a ! -e "$tmp/db/handshakes/tcp-ref" -a ! -e "$tmp/db/slo/tcp-ref" ]
+
+# A crash inside a run of three variants: the second is recorded crashed,
+# the third gets a fresh server.
+cat >"$tmp/crash.ini" <<INI
+port = $srv
+supervisord = http://127.0.0.1:$sup/RPC2
+db_root = $tmp/crashdb
+results = $tmp/crashreport
+references = none
+servers = crasher
+tracks = throughput
+[throughput]
+connections = 2
+in_flight = 1
+sizes = 16, 20, 24
+seconds = 3
+warmup_s = 1
+INI
+timeout 120 "$root/runsuite" "$tmp/crash.ini" >"$tmp/out2" 2>&1
+sed 's/^/    | /' "$tmp/out2"
+cm() { meta_of "$tmp/crashdb/throughput/crasher/$1-1.db" "$2"; }
+check "crash: variant 1 ok, 2 crashed, 3 ok" \
+    [ "$(cm c2-k1-s16 suite.status)/$(cm c2-k1-s20 suite.status)/$(cm c2-k1-s24 suite.status)" = ok/crashed/ok ]
+check "crash: variant 3 ran on a fresh server" \
+    [ -n "$(cm c2-k1-s24 suite.server_pid)" -a "$(cm c2-k1-s24 suite.server_pid)" != "$(cm c2-k1-s16 suite.server_pid)" ]
+
+# SIGTERM during the second of four variants: the first and the last two
+# (complete from the first run) are kept, a second run runs only the second.
+sed -i 's/^tracks = .*/tracks = throughput/; s/^references.*//' "$tmp/suite.ini"
+echo 'references = none' >>"$tmp/suite.ini"
+timeout 120 "$root/runsuite" --fresh "$tmp/suite.ini" >"$tmp/out3" 2>&1 &
+suite=$!
+for i in $(seq 300); do
+    [ "$(grep -c 'client/build/runtest' "$tmp/out3")" -ge 2 ] && break
+    sleep 0.1
+done
+sleep 1
+kill -TERM $suite
+wait $suite
+rc=$?
+sed 's/^/    | /' "$tmp/out3"
+T=throughput/c-epoll-1
+check "SIGTERM mid-run: exit 130 (exit $rc)" [ $rc = 130 ]
+check "SIGTERM mid-run: variant 1 ok, 2 interrupted, 3 and 4 as before" \
+    [ "$(m $T/c4-k1-s20-1 suite.status)/$(m $T/c4-k1-s4096-1 suite.status)/$(m $T/c4-k4-s20-1 complete)/$(m $T/c4-k4-s4096-1 complete)" = ok/interrupted/1/1 ]
+check "SIGTERM mid-run: the server stopped" \
+    sh -c "timeout 5 supervisorctl -c '$conf' status c-epoll-1 | grep -q STOPPED"
+timeout 60 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out4" 2>&1
+rc=$?
+sed 's/^/    | /' "$tmp/out4"
+check "resume: exit 0 (exit $rc)" [ $rc = 0 ]
+check "resume: three complete variants skipped, one run" \
+    [ "$(grep -c 'is complete, skipped' "$tmp/out4")/$(grep -c 'client/build/runtest' "$tmp/out4")" = 3/1 ]
+check "resume: variant 2 now ok" ran $T/c4-k1-s4096-1 throughput
+
+echo "$0: $fails failure(s)"
+[ $fails = 0 ]
