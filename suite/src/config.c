@@ -254,7 +254,6 @@ static void set_defaults(struct suite_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     strcpy(cfg->host, "127.0.0.1");
     cfg->port = 8000;
-    strcpy(cfg->db_root, "results/db");
     strcpy(cfg->supervisord, "http://127.0.0.1:9001/RPC2");
     strcpy(cfg->servers_root, "servers");
     strcpy(cfg->supervisord_conf, "competition/supervisord.conf");
@@ -349,5 +348,13 @@ int config_load(const char *path, struct suite_config *cfg, char *err, size_t er
                  st.msg[0] ? st.msg : "syntax error (expected key = value or [section])");
         return -1;
     }
-    return check_keys(path, cfg, err, errlen);
+    if (check_keys(path, cfg, err, errlen) < 0)
+        return -1;
+    /* The databases beside their report unless the config puts them elsewhere. */
+    if (!cfg->db_root[0] && (size_t)snprintf(cfg->db_root, sizeof(cfg->db_root), "%s/db",
+                                             cfg->results) >= sizeof(cfg->db_root)) {
+        snprintf(err, errlen, "%s: key 'results' is too long for db_root = RESULTS/db", path);
+        return -1;
+    }
+    return 0;
 }

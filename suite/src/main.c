@@ -3,7 +3,6 @@
 #include "child.h"
 #include "command.h"
 #include "config.h"
-#include "db.h"
 #include "environment.h"
 #include "kv.h"
 #include "locality.h"
@@ -129,7 +128,9 @@ static char *read_file(const char *path)
 }
 
 /* Reads the config (relative paths in it are relative to the kit root, so
- * the runner works from there). Returns 0 or -1 (message printed). */
+ * the runner works from there). Nothing is created yet: each database's
+ * folder is made when its run starts, the report's by the report. Returns
+ * 0 or -1 (message printed). */
 static int load_config(const char *arg, struct suite_config *cfg, char *path, char **text)
 {
     char root[PATH_MAX], err[1024];
@@ -147,11 +148,6 @@ static int load_config(const char *arg, struct suite_config *cfg, char *path, ch
     }
     if (!(*text = read_file(path))) {
         fprintf(stderr, "runsuite: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    if (db_mkdir_p(cfg->db_root) < 0 || db_mkdir_p(cfg->results) < 0) {
-        fprintf(stderr, "runsuite: cannot create %s or %s: %s\n", cfg->db_root, cfg->results,
-                strerror(errno));
         return -1;
     }
     return 0;

@@ -86,7 +86,7 @@ static void variants(void)
 
     char db[512];
     suite_db_path(&cfg, "throughput", "c-epoll-1", "c10-k1-s20", 2, db, sizeof(db));
-    CHECK(!strcmp(db, "results/db/throughput/c-epoll-1/c10-k1-s20-2.db"), "db path: %s", db);
+    CHECK(!strcmp(db, "r/db/throughput/c-epoll-1/c10-k1-s20-2.db"), "db path: %s", db);
 }
 
 static void commands(void)

@@ -151,6 +151,7 @@ static void defaults(void)
           cfg.engine == ENGINE_KIT && !cfg.load_hosts[0] && cfg.n_server_env == 0 &&
           !strcmp(cfg.supervisord_conf, "competition/supervisord.conf"),
           "default references all, servers_root servers, engine kit");
+    CHECK(!strcmp(cfg.db_root, "r/db"), "default db_root: RESULTS/db, got %s", cfg.db_root);
     const struct throughput_keys *t = &cfg.throughput;
     CHECK(t->n_connections == 2 && t->connections[0] == 100 && t->connections[1] == 1000 &&
           t->n_in_flight == 2 && t->in_flight[0] == 1 && t->in_flight[1] == 16 &&

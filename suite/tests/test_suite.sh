@@ -11,6 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 require_built
 echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
+# Nothing the runner does may change a tracked file of the kit.
+tracked_before=$(git -C "$root" status --porcelain --untracked-files=no 2>&1)
 
 # sup: the test's supervisord; srv: where its programs listen; the others
 # for the short-lived supervisords below, and one where nothing listens.
@@ -121,7 +123,8 @@ out=$(timeout 30 "$root/runsuite" --supervise "$tmp/nosup.ini" 2>&1)
 rc=$?
 check "--supervise, non-default URL, nothing answers: exit 2 (exit $rc)" [ $rc = 2 ]
 check "--supervise, non-default URL, nothing answers: says so" contains "$out" "nothing answers at http://127.0.0.1:$nothing/RPC2"
-printf 'results = r\nservers = c-epoll-1\nservers_root = %s\nreferences = nope\n' "$refs" >"$tmp/badref.ini"
+printf 'results = %s/r\ndb_root = %s/db\nservers = c-epoll-1\nservers_root = %s\nreferences = nope\n' \
+    "$tmp" "$tmp" "$refs" >"$tmp/badref.ini"
 out=$(timeout 20 "$root/runsuite" "$tmp/badref.ini" 2>&1)
 rc=$?
 check "references = an unknown name: exit 2 (exit $rc)" [ $rc = 2 ]
@@ -417,6 +420,9 @@ last1=$(sqlite3 "$tmp/db/c10k/garbage/default-1.db" "SELECT value FROM meta WHER
 orders() { for f in "$tmp"/db/*/garbage/*-"$1".db; do meta_of "$f" suite.order; done | sort -n | tr '\n' ' '; }
 check "repeat=2: repeat 1 runs before repeat 2 ($(orders 1)| $(orders 2))" \
     [ "$(orders 1)" = "1 2 3 " -a "$(orders 2)" = "4 5 6 " -a -n "$last1" ]
+
+check "no tracked file of the kit changed" \
+    [ "$(git -C "$root" status --porcelain --untracked-files=no 2>&1)" = "$tracked_before" ]
 
 echo "$0: $fails failure(s)"
 [ $fails = 0 ]
