@@ -70,7 +70,10 @@ static void track_options(const struct suite_config *cfg, const struct variant *
     case TRACK_THROUGHPUT:
         opt_num(c, "--saturate", v->in_flight);
         opt_num(c, "--size", v->size);
-        opt_num(c, "--warmup-s", cfg->throughput.warmup_s);
+        /* 0 is the client's default: left out, so a client without
+         * warm-up support still runs the track. */
+        if (cfg->throughput.warmup_s > 0)
+            opt_num(c, "--warmup-s", cfg->throughput.warmup_s);
         if (cfg->throughput.arrival_us >= 0)
             opt_num(c, "--arrival-us", cfg->throughput.arrival_us);
         break;
@@ -118,8 +121,11 @@ int command_build(const struct suite_config *cfg, const struct variant *v,
     if (t->stats_cmd) {
         arg(c, "--server-stats");
         arg(c, t->stats_cmd);
-    } else {
+    } else if (t->server_pid > 0) {
         opt_num(c, "--server-pid", t->server_pid);
+    } else {
+        arg(c, "--server-pid");
+        arg(c, "PID");
     }
     if (cfg->engine == ENGINE_TSUNG && cfg->load_hosts[0]) {
         arg(c, "--load-hosts");

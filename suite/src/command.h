@@ -24,7 +24,8 @@ struct load_target {
     const char *db;
     const char *label;
     bool tcp;                   /* a plain-TCP reference: runtest --tcp */
-    int server_pid;             /* sampled from /proc when stats_cmd is NULL */
+    int server_pid;             /* sampled from /proc when stats_cmd is NULL;
+                                   0: not started yet (--dry-run), shown as PID */
     const char *stats_cmd;      /* or: a command printing its readings */
 };
 

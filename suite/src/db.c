@@ -22,7 +22,13 @@ int db_is_complete(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'complete'", -1, &st,
+    /* The client finished it (complete = 1) and the runner recorded how
+     * it ended, not as cut short: a run SIGTERM ended still drains and
+     * writes complete = 1, and a runner killed before its record leaves no
+     * status; both run again. */
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta WHERE key = 'complete') = '1' AND "
+                           "coalesce((SELECT value FROM meta WHERE key = 'suite.status'), '') "
+                           "NOT IN ('', 'interrupted', 'aborted')", -1, &st,
                            NULL) != SQLITE_OK) {
         /* No meta table: a run that never got going. */
         result = 0;
@@ -30,8 +36,7 @@ int db_is_complete(const char *path, char *err, size_t errlen)
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-        result = v && !strcmp((const char *)v, "1");
+        result = sqlite3_column_int(st, 0) == 1;
     } else if (rc == SQLITE_DONE) {
         result = 0;
     } else {

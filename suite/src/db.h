@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-/* 1: meta says complete=1; 0: missing or incomplete; -1: error in err. */
+/* 1: the client wrote complete=1 and the runner a suite.status other than
+ * interrupted or aborted; 0: missing or to run again; -1: error in err. */
 int db_is_complete(const char *path, char *err, size_t errlen);
 
 /* Removes the database and its -wal/-shm/-journal files. 0 or -1. */

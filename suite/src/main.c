@@ -38,15 +38,17 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ./runsuite [--fresh] [--supervise] CONFIG.ini\n"
+    fprintf(f, "usage: ./runsuite [--fresh] [--supervise] [--dry-run] CONFIG.ini\n"
                "  --fresh      run every server again, even those whose database is complete\n"
                "  --supervise  start supervisord (competition/supervisord.conf) if nothing\n"
                "               answers at the default URL, and shut it down at the end\n"
+               "  --dry-run    print every run (server, track, variant, repeat, database and\n"
+               "               the exact load command) in order; start and write nothing\n"
                "Keys of CONFIG.ini: see suite/README.md.\n");
 }
 
 struct args {
-    bool fresh, supervise;
+    bool fresh, supervise, dry_run;
     const char *config;
     char command[4096];         /* as run, for the record */
 };
@@ -59,6 +61,8 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->fresh = true;
         else if (!strcmp(argv[i], "--supervise"))
             a->supervise = true;
+        else if (!strcmp(argv[i], "--dry-run"))
+            a->dry_run = true;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
@@ -340,8 +344,8 @@ int main(int argc, char **argv)
     static struct suite_config cfg;
     char config_path[PATH_MAX];
     char *config_text = NULL;
-    if (load_config(a.config, &cfg, config_path, &config_text) < 0 || check_tools(&cfg) < 0 ||
-        install_signals() < 0) {
+    if (load_config(a.config, &cfg, config_path, &config_text) < 0 ||
+        (!a.dry_run && (check_tools(&cfg) < 0 || install_signals() < 0))) {
         free(config_text);
         return 2;
     }
@@ -353,6 +357,13 @@ int main(int argc, char **argv)
                 "competition/contestants found none and the config names none (servers = a, b)");
         free(config_text);
         return 2;
+    }
+    if (a.dry_run) {
+        bool remote = cfg.server_stats == STATS_SUPERVISORD ||
+                      (cfg.server_stats == STATS_AUTO && !url_is_this_machine(cfg.supervisord));
+        rc = suite_print(&cfg, servers, n_servers, remote) < 0 ? 2 : 0;
+        free(config_text);
+        return rc;
     }
 
     struct kv_list env = { 0 };

@@ -1,5 +1,7 @@
 #include "suite.h"
 
+#include "child.h"
+#include "command.h"
 #include "db.h"
 #include "lifecycle.h"
 #include "load.h"
@@ -21,7 +23,7 @@ static uint64_t next_random(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-void suite_order(int n_units, int repeat, unsigned long seed, int *out)
+void suite_order(const int *group, int n_units, int repeat, unsigned long seed, int *out)
 {
     uint64_t s = seed;
     for (int k = 0; k < repeat; k++) {
@@ -30,11 +32,16 @@ void suite_order(int n_units, int repeat, unsigned long seed, int *out)
             block[i] = i;
         if (repeat <= 1)
             continue;
-        for (int i = n_units - 1; i > 0; i--) {
-            int j = (int)(next_random(&s) % (uint64_t)(i + 1));
-            int t = block[i];
-            block[i] = block[j];
-            block[j] = t;
+        /* Fisher-Yates within each group [lo, hi) of equal group[]. */
+        for (int lo = 0, hi; lo < n_units; lo = hi) {
+            for (hi = lo + 1; hi < n_units && group[hi] == group[lo]; hi++)
+                ;
+            for (int i = hi - 1; i > lo; i--) {
+                int j = lo + (int)(next_random(&s) % (uint64_t)(i - lo + 1));
+                int t = block[i];
+                block[i] = block[j];
+                block[j] = t;
+            }
         }
     }
 }
@@ -194,16 +201,20 @@ static enum step run_unit(struct suite_state *s, const struct unit *u, int k)
     return st;
 }
 
-/* The (server, track) pairs, servers in the config's order, each with the
- * selected tracks it runs in. Returns how many. */
+/* The (server, track) pairs, track by track in the config's order, within
+ * a track the servers in the config's order (each only in the tracks it
+ * runs in): a track's servers run close together in time, under the same
+ * machine conditions. group[i] is unit i's track. Returns how many. */
 static int plan_units(const struct suite_config *cfg, const struct server *servers,
-                      int n_servers, struct unit *out)
+                      int n_servers, struct unit *out, int *group)
 {
     int n = 0;
-    for (int i = 0; i < n_servers; i++)
-        for (int t = 0; t < cfg->n_tracks; t++)
-            if (servers[i].tracks[cfg->tracks[t]])
+    for (int t = 0; t < cfg->n_tracks; t++)
+        for (int i = 0; i < n_servers; i++)
+            if (servers[i].tracks[cfg->tracks[t]]) {
+                group[n] = (int)cfg->tracks[t];
                 out[n++] = (struct unit){ .server = &servers[i], .track = cfg->tracks[t] };
+            }
     return n;
 }
 
@@ -213,10 +224,12 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
 {
     struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
     int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
-    if (!units || !order) {
+    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
+    if (!units || !order || !group) {
         fprintf(stderr, "runsuite: out of memory\n");
         free(units);
         free(order);
+        free(group);
         return SUITE_FATAL;
     }
     struct suite_state s = {
@@ -224,11 +237,12 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
         .env = env,
         .seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL),
     };
-    int n_units = plan_units(cfg, servers, n_servers, units);
-    suite_order(n_units, cfg->repeat, s.seed, order);
+    int n_units = plan_units(cfg, servers, n_servers, units, group);
+    suite_order(group, n_units, cfg->repeat, s.seed, order);
     if (cfg->repeat > 1)
-        printf("runsuite: %d (server, track) runs x %d repeats, each repeat in shuffled order, "
-               "seed %lu (seed = %lu repeats it)\n", n_units, cfg->repeat, s.seed, s.seed);
+        printf("runsuite: %d (server, track) runs x %d repeats, track by track, each repeat's "
+               "servers in shuffled order, seed %lu (seed = %lu repeats it)\n", n_units,
+               cfg->repeat, s.seed, s.seed);
 
     enum suite_result result = SUITE_DONE;
     for (int i = 0; i < n_units * cfg->repeat && result == SUITE_DONE; i++) {
@@ -244,5 +258,61 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
     }
     free(units);
     free(order);
+    free(group);
     return result;
+}
+
+/* The commands one unit would run, in the order suite_run runs them. */
+static void print_unit(const struct suite_config *cfg, const struct unit *u, int k, bool remote)
+{
+    static struct variant v[TRACK_VARIANTS_MAX];
+    int n = track_variants(cfg, u->track, v, TRACK_VARIANTS_MAX);
+    char stats_cmd[1024];
+    snprintf(stats_cmd, sizeof(stats_cmd), TOOL_SERVER_STATS " \"%s\" \"%s\"", cfg->supervisord,
+             u->server->name);
+    for (int i = 0; i < n; i++) {
+        char db[4400], line[4096];
+        suite_db_path(cfg, config_track_name(u->track), u->server->name, v[i].name, k, db,
+                      sizeof(db));
+        printf("%s %s %s %d %s: ", u->server->name, config_track_name(u->track), v[i].name, k, db);
+        if (u->server->unavailable[0]) {
+            printf("not available: %s\n", u->server->unavailable);
+            continue;
+        }
+        struct load_target t = { .db = db, .label = u->server->name,
+                                 .tcp = u->server->protocol == PROTO_TCP,
+                                 .stats_cmd = remote ? stats_cmd : NULL };
+        static struct command cmd;
+        if (command_build(cfg, &v[i], &t, &cmd) < 0) {
+            printf("(the command does not fit)\n");
+            continue;
+        }
+        child_format(cmd.argv, line, sizeof(line));
+        printf("%s\n", line);
+    }
+}
+
+int suite_print(const struct suite_config *cfg, const struct server *servers, int n_servers,
+                bool remote)
+{
+    struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
+    int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
+    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
+    if (!units || !order || !group) {
+        fprintf(stderr, "runsuite: out of memory\n");
+        free(units);
+        free(order);
+        free(group);
+        return -1;
+    }
+    unsigned long seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL);
+    int n_units = plan_units(cfg, servers, n_servers, units, group);
+    suite_order(group, n_units, cfg->repeat, seed, order);
+    printf("runsuite: dry run, seed %lu: SERVER TRACK VARIANT REPEAT DATABASE: COMMAND\n", seed);
+    for (int i = 0; i < n_units * cfg->repeat; i++)
+        print_unit(cfg, &units[order[i]], i / n_units + 1, remote);
+    free(units);
+    free(order);
+    free(group);
+    return 0;
 }

@@ -32,10 +32,19 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
                             const struct suite_opts *o, const struct kv_list *env);
 
 /* The run order of n_units (server, track) units over repeat repeats:
- * out[(k - 1) * n_units + j] is the unit at position j of repeat k. In the
- * config's order with repeat 1; each repeat shuffled by seed otherwise.
- * Exposed for the tests. */
-void suite_order(int n_units, int repeat, unsigned long seed, int *out);
+ * out[(k - 1) * n_units + j] is the unit at position j of repeat k. Units
+ * come grouped (group[i]: unit i's track, equal values adjacent); the
+ * groups keep their order, and with repeat > 1 the units within each group
+ * are shuffled by seed in each repeat (the servers interleave), in the
+ * config's order with repeat 1. Exposed for the tests. */
+void suite_order(const int *group, int n_units, int repeat, unsigned long seed, int *out);
+
+/* --dry-run: prints every run suite_run would make, in its order, one line
+ * each: server, track, variant, repeat, database and the exact load
+ * command (the server's pid, unknown before it starts, as PID), or "not
+ * available" and why. Starts nothing, writes nothing. 0 or -1. */
+int suite_print(const struct suite_config *cfg, const struct server *servers, int n_servers,
+                bool remote);
 
 /* <db_root>/<track>/<server>/<variant>-<k>.db */
 void suite_db_path(const struct suite_config *cfg, const char *track, const char *server,

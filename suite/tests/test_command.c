@@ -129,9 +129,15 @@ static void shared_keys_and_tsung(void)
          "[throughput]\nconnections = 10\nin_flight = 2\nsizes = 16\nseconds = 3\nwarmup_s = 0\n"
          "arrival_us = 0\n");
     track_variants(&cfg, TRACK_THROUGHPUT, v, TRACK_VARIANTS_MAX);
+    /* warmup_s = 0, the client's default: no --warmup-s at all. */
     expect(&v[0], &t, "client/build/runtest D.db 3 127.0.0.1 8000 10 --saturate 2 --size 16 "
-           "--warmup-s 0 --arrival-us 0 --workers 3 --bind 127.0.0.1-127.0.0.4 --label s "
+           "--arrival-us 0 --workers 3 --bind 127.0.0.1-127.0.0.4 --label s "
            "--server-pid 7");
+    /* --dry-run: the server has no pid yet. */
+    struct load_target unstarted = { .db = "D.db", .label = "s" };
+    expect(&v[0], &unstarted, "client/build/runtest D.db 3 127.0.0.1 8000 10 --saturate 2 "
+           "--size 16 --arrival-us 0 --workers 3 --bind 127.0.0.1-127.0.0.4 --label s "
+           "--server-pid PID");
 
     load("results = r\nengine = tsung\nload_hosts = n1:2:100,n2\nclients = 1000\nseconds = 30\n");
     track_variants(&cfg, TRACK_C10K, v, TRACK_VARIANTS_MAX);

@@ -405,7 +405,7 @@ rm -rf "$tmp/db" "$tmp/report"
 timeout 90 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out4" 2>&1
 rc=$?
 check "repeat=2: exit 0 (exit $rc)" [ $rc = 0 ]
-check "repeat=2: the seed is printed" grep -q "each repeat in shuffled order, seed 7" "$tmp/out4"
+check "repeat=2: the seed is printed" grep -q "each repeat.s servers in shuffled order, seed 7" "$tmp/out4"
 n=0
 for d in c10k/garbage/default throughput/garbage/c2-k1-s20 throughput/garbage/c2-k1-s4096; do
     for k in 1 2; do
