@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,6 +34,12 @@ static void child_exec(char *const argv[], const struct child_opts *o, int out_f
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0)
             dup2(null, 2);
+    }
+    for (int i = 0; i < o->n_env; i++) {
+        if (setenv(o->env_keys[i], o->env_values[i], 1) < 0) {
+            fprintf(stderr, "setenv %s for %s: %s\n", o->env_keys[i], argv[0], strerror(errno));
+            _exit(126);
+        }
     }
     /* The suite ignores nothing, but restore defaults for the tool anyway. */
     signal(SIGPIPE, SIG_DFL);

@@ -14,6 +14,10 @@ struct child_opts {
     size_t capture_cap;
     bool quiet_stderr;          /* without capture: drop stderr */
     volatile int *stop;         /* when it turns non-zero, SIGTERM the child */
+    /* set in the child's environment: env_keys[i]=env_values[i] */
+    const char (*env_keys)[64];
+    const char (*env_values)[256];
+    int n_env;
 };
 
 struct child_result {

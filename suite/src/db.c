@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The client may still be checkpointing when we open the file. */
@@ -21,7 +22,13 @@ int db_is_complete(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'complete'", -1, &st,
+    /* The client finished it (complete = 1) and the runner recorded how
+     * it ended, not as cut short: a run SIGTERM ended still drains and
+     * writes complete = 1, and a runner killed before its record leaves no
+     * status; both run again. */
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta WHERE key = 'complete') = '1' AND "
+                           "coalesce((SELECT value FROM meta WHERE key = 'suite.status'), '') "
+                           "NOT IN ('', 'interrupted', 'aborted')", -1, &st,
                            NULL) != SQLITE_OK) {
         /* No meta table: a run that never got going. */
         result = 0;
@@ -29,8 +36,7 @@ int db_is_complete(const char *path, char *err, size_t errlen)
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-        result = v && !strcmp((const char *)v, "1");
+        result = sqlite3_column_int(st, 0) == 1;
     } else if (rc == SQLITE_DONE) {
         result = 0;
     } else {
@@ -52,6 +58,39 @@ int db_remove(const char *path, char *err, size_t errlen)
             snprintf(err, errlen, "cannot remove %s: %s", p, strerror(errno));
             return -1;
         }
+    }
+    return 0;
+}
+
+int db_mkdir_p(const char *dir)
+{
+    char buf[4200];
+    if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int db_make_parent(const char *path, char *err, size_t errlen)
+{
+    char dir[4200];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = 0;
+    if (db_mkdir_p(dir) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
     }
     return 0;
 }

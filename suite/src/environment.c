@@ -1,6 +1,7 @@
 #include "environment.h"
 
 #include "child.h"
+#include "track.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -176,7 +177,7 @@ static int warn(struct kv_list *env, char *all, size_t cap, const char *msg)
 
 int env_check(struct kv_list *env, const struct suite_config *cfg)
 {
-    long long clients = cfg->clients;
+    long long clients = track_max_connections(cfg);
     char all[4096] = "", msg[512];
     int n = 0;
 
@@ -256,11 +257,12 @@ int env_server_nofile(struct kv_list *rows, const char *soft_s, const char *hard
     if (!strcmp(soft_s, "unlimited"))
         return 0;
     long long soft = strtoll(soft_s, NULL, 10);
-    if (soft < cfg->clients + FD_MARGIN) {
+    long clients = track_max_connections(cfg);
+    if (soft < clients + FD_MARGIN) {
         fprintf(stderr, "warning: the server's open-file limit is %lld (hard %s), below %ld "
                 "clients + %d; fix: raise minfds in competition/supervisord.conf (and the "
                 "hard limit, ulimit -Hn) and restart supervisord\n",
-                soft, hard_s, cfg->clients, FD_MARGIN);
+                soft, hard_s, clients, FD_MARGIN);
         return 1;
     }
     return 0;

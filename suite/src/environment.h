@@ -11,12 +11,13 @@
 int env_collect(struct kv_list *env);
 
 /* Prints "warning: ..." lines (and records them as env.warnings) for every
- * setting that would cap a run of cfg->clients. Returns how many. */
+ * setting that would cap the biggest run the config asks for (the most
+ * connections of a selected track). Returns how many. */
 int env_check(struct kv_list *env, const struct suite_config *cfg);
 
 /* Records env.server_nofile_soft/hard (as /proc/PID/limits writes them,
  * "unlimited" or a number) and prints a warning when they are below what
- * cfg->clients needs. Returns the warnings printed. */
+ * the biggest run needs. Returns the warnings printed. */
 int env_server_nofile(struct kv_list *rows, const char *soft, const char *hard,
                       const struct suite_config *cfg);
 

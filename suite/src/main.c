@@ -1,12 +1,15 @@
 /* ./runsuite [--fresh] [--supervise] CONFIG.ini: the competition, server by
- * server, through supervisord. See suite/README.md. */
+ * server and track by track, through supervisord. See suite/README.md. */
 #include "child.h"
+#include "command.h"
 #include "config.h"
 #include "environment.h"
 #include "kv.h"
 #include "locality.h"
+#include "servers.h"
 #include "suite.h"
 #include "supervisor.h"
+#include "track.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,11 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_URL "http://127.0.0.1:9001/RPC2"
+#define DEFAULT_CONF "competition/supervisord.conf"
 #define RPC_TIMEOUT_MS 120000   /* stopProcess waits for stopwaitsecs */
 #define SUPERVISORD_START_MS 15000
 #define REPORT_TIMEOUT_MS 600000
@@ -35,11 +38,55 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ./runsuite [--fresh] [--supervise] CONFIG.ini\n"
+    fprintf(f, "usage: ./runsuite [--fresh] [--supervise] [--dry-run] CONFIG.ini\n"
                "  --fresh      run every server again, even those whose database is complete\n"
                "  --supervise  start supervisord (competition/supervisord.conf) if nothing\n"
                "               answers at the default URL, and shut it down at the end\n"
+               "  --dry-run    print every run (server, track, variant, repeat, database and\n"
+               "               the exact load command) in order; start and write nothing\n"
                "Keys of CONFIG.ini: see suite/README.md.\n");
+}
+
+struct args {
+    bool fresh, supervise, dry_run;
+    const char *config;
+    char command[4096];         /* as run, for the record */
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--fresh"))
+            a->fresh = true;
+        else if (!strcmp(argv[i], "--supervise"))
+            a->supervise = true;
+        else if (!strcmp(argv[i], "--dry-run"))
+            a->dry_run = true;
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (argv[i][0] == '-' || a->config) {
+            fprintf(stderr, "runsuite: unexpected argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else
+            a->config = argv[i];
+    }
+    if (!a->config) {
+        usage(stderr);
+        return 2;
+    }
+    char *rec[8] = { "./runsuite" };
+    int n = 1;
+    if (a->fresh)
+        rec[n++] = "--fresh";
+    if (a->supervise)
+        rec[n++] = "--supervise";
+    rec[n++] = (char *)a->config;
+    rec[n] = NULL;
+    child_format(rec, a->command, sizeof(a->command));
+    return -1;
 }
 
 /* The kit root is three levels above this binary (suite/build/runsuite). */
@@ -55,22 +102,6 @@ static int kit_root(char *out, size_t cap)
         return -1;
     strcpy(out, d);
     return 0;
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static char *read_file(const char *path)
@@ -100,26 +131,60 @@ static char *read_file(const char *path)
     return buf;
 }
 
-/* Every contestant competition/contestants prints. */
-static int list_contestants(char names[][CONFIG_NAME_MAX], int max)
+/* Reads the config (relative paths in it are relative to the kit root, so
+ * the runner works from there). Nothing is created yet: each database's
+ * folder is made when its run starts, the report's by the report. Returns
+ * 0 or -1 (message printed). */
+static int load_config(const char *arg, struct suite_config *cfg, char *path, char **text)
 {
-    char out[8192], err[256];
-    char *argv[] = { "competition/contestants", NULL };
-    struct child_opts o = { .timeout_ms = 10000, .capture = out, .capture_cap = sizeof(out) };
-    struct child_result r;
-    if (child_run(argv, &o, &r, err, sizeof(err)) < 0 || !r.exited || r.code != 0) {
-        fprintf(stderr, "runsuite: competition/contestants failed: %s\n", r.exited ? out : err);
+    char root[PATH_MAX], err[1024];
+    if (!realpath(arg, path)) {
+        fprintf(stderr, "runsuite: %s: %s\n", arg, strerror(errno));
         return -1;
     }
-    int n = 0;
-    for (char *save = NULL, *t = strtok_r(out, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-        if (n == max || strlen(t) >= CONFIG_NAME_MAX) {
-            fprintf(stderr, "runsuite: too many contestants or name too long: %s\n", t);
-            return -1;
-        }
-        strcpy(names[n++], t);
+    if (kit_root(root, sizeof(root)) < 0 || chdir(root) < 0) {
+        fprintf(stderr, "runsuite: cannot find the kit root from /proc/self/exe\n");
+        return -1;
     }
-    return n;
+    if (config_load(path, cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "runsuite: %s\n", err);
+        return -1;
+    }
+    if (!(*text = read_file(path))) {
+        fprintf(stderr, "runsuite: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Every built tool the runs need, before the first server. */
+static int check_tools(const struct suite_config *cfg)
+{
+    const char *tools[] = { command_load_tool(cfg), TOOL_VERIFY, TOOL_REPORT };
+    for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+        if (access(tools[i], X_OK) == 0)
+            continue;
+        if (!strcmp(tools[i], TOOL_RUNTEST_TSUNG))
+            fprintf(stderr, "runsuite: engine = tsung, but %s is missing or not executable: "
+                    "build the Tsung engine (client/tsung/) or set engine = kit\n", tools[i]);
+        else
+            fprintf(stderr, "runsuite: %s is missing: run `make` at the kit root first\n",
+                    tools[i]);
+        return -1;
+    }
+    return 0;
+}
+
+static int install_signals(void)
+{
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0) {
+        fprintf(stderr, "runsuite: sigaction: %s\n", strerror(errno));
+        return -1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
 }
 
 static int wait_supervisord(struct sup *sup, bool up, long timeout_ms)
@@ -136,193 +201,214 @@ static int wait_supervisord(struct sup *sup, bool up, long timeout_ms)
     return -1;
 }
 
+/* supervisord -c supervisord_conf, with server_env in its environment
+ * (its programs inherit it). 0 or -1 (message printed). */
+static int start_supervisord(const struct suite_config *cfg, struct sup *sup)
+{
+    printf("runsuite: starting supervisord -c %s%s%s\n", cfg->supervisord_conf,
+           cfg->server_env[0] ? " with " : "", cfg->server_env);
+    /* The checkout's wsstats, even where ./install copied an older one. */
+    char pythonpath[PATH_MAX + 64], cwd[PATH_MAX];
+    const char *prev = getenv("PYTHONPATH");
+    snprintf(pythonpath, sizeof(pythonpath), "%s/competition/wsstats%s%s",
+             getcwd(cwd, sizeof(cwd)) ? cwd : ".", prev && *prev ? ":" : "",
+             prev && *prev ? prev : "");
+    setenv("PYTHONPATH", pythonpath, 1);
+    char *argv[] = { "supervisord", "-c", (char *)cfg->supervisord_conf, NULL };
+    struct child_opts o = { .timeout_ms = SUPERVISORD_START_MS,
+                            .env_keys = (const char (*)[64])cfg->server_env_keys,
+                            .env_values = (const char (*)[256])cfg->server_env_values,
+                            .n_env = cfg->n_server_env };
+    struct child_result r;
+    char err[512];
+    if (child_run(argv, &o, &r, err, sizeof(err)) < 0 || !r.exited || r.code != 0) {
+        fprintf(stderr, "runsuite: supervisord -c %s did not start (see its logfile)\n",
+                cfg->supervisord_conf);
+        return -1;
+    }
+    if (wait_supervisord(sup, true, SUPERVISORD_START_MS) < 0) {
+        fprintf(stderr, "runsuite: supervisord started but does not answer at %s\n",
+                cfg->supervisord);
+        return -1;
+    }
+    return 0;
+}
+
+/* An answering supervisord, started here with --supervise when nothing
+ * answers at the URL: the kit's default URL, or a supervisord_conf the
+ * config names (which must listen there). NULL on failure (message printed). */
+static struct sup *connect_supervisord(const struct suite_config *cfg, bool supervise,
+                                       bool *started)
+{
+    char err[1024], state[64];
+    const char *user = getenv("SUPERVISOR_USERNAME"), *password = getenv("SUPERVISOR_PASSWORD");
+    struct sup *sup = sup_open(cfg->supervisord, user, password, RPC_TIMEOUT_MS, err, sizeof(err));
+    if (!sup) {
+        fprintf(stderr, "runsuite: %s\n", err);
+        return NULL;
+    }
+    if (sup_state(sup, state, sizeof(state), err, sizeof(err)) == 0) {
+        if (cfg->server_env[0])
+            fprintf(stderr, "warning: server_env (%s) does not apply: supervisord was already "
+                    "running at %s (its programs keep its environment); stop it and let "
+                    "--supervise start it\n", cfg->server_env, cfg->supervisord);
+        return sup;
+    }
+    bool own_conf = strcmp(cfg->supervisord_conf, DEFAULT_CONF) != 0;
+    if (!supervise || (strcmp(cfg->supervisord, DEFAULT_URL) && !own_conf)) {
+        fprintf(stderr, "runsuite: nothing answers at %s (%s); start it with "
+                "`supervisord -c %s`%s\n", cfg->supervisord, err, cfg->supervisord_conf,
+                supervise ? "" : " or pass --supervise");
+        sup_close(sup);
+        return NULL;
+    }
+    *started = start_supervisord(cfg, sup) == 0;
+    if (!*started) {
+        sup_close(sup);
+        return NULL;
+    }
+    return sup;
+}
+
+/* Whether the servers are sampled from our /proc or through wsstats.
+ * 0 or -1 (message printed). */
+static int choose_stats_source(struct suite_config *cfg, struct sup *sup, struct kv_list *env)
+{
+    char err[1024];
+    bool here = url_is_this_machine(cfg->supervisord);
+    if (cfg->server_stats == STATS_AUTO)
+        cfg->server_stats = here ? STATS_PROC : STATS_SUPERVISORD;
+    else if (cfg->server_stats == STATS_PROC && !here)
+        fprintf(stderr, "warning: server_stats = proc, but %s is not this machine: its pids "
+                "mean nothing here (server_stats = supervisord reads them there)\n",
+                cfg->supervisord);
+    if (cfg->server_stats == STATS_SUPERVISORD) {
+        char v[32];
+        if (sup_wsstats_version(sup, v, sizeof(v), err, sizeof(err)) < 0) {
+            fprintf(stderr, "runsuite: the server's memory and CPU are to come from %s: %s\n",
+                    cfg->supervisord, err);
+            return -1;
+        }
+        kv_set(env, "env.wsstats", v);
+        if (cfg->pin_server) {
+            fprintf(stderr, "warning: pin: server_cpus ignored, the servers run on another "
+                    "machine (pin them there with taskset in their ini)\n");
+            cfg->pin_server = false;
+        }
+    }
+    printf("runsuite: the server's memory and CPU come from %s\n",
+           cfg->server_stats == STATS_PROC ? "/proc (it runs on this machine)"
+                                           : "its supervisord's wsstats extension");
+    return 0;
+}
+
+static void print_plan(const struct suite_config *cfg, const struct server *s, int n)
+{
+    printf("runsuite: tracks");
+    for (int i = 0; i < cfg->n_tracks; i++)
+        printf("%s %s", i ? "," : "", config_track_name(cfg->tracks[i]));
+    printf("; servers");
+    for (int i = 0; i < n; i++)
+        printf("%s %s%s", i ? "," : "", s[i].name, s[i].kind == KIND_REFERENCE ? " (reference)" : "");
+    printf("\n");
+    for (int i = 0; i < n; i++)
+        if (s[i].unavailable[0])
+            printf("runsuite: %s is not available: %s\n", s[i].name, s[i].unavailable);
+}
+
+/* The report from every database; 0, or 1 when it failed. */
+static int write_report(const struct suite_config *cfg)
+{
+    char *argv[] = { TOOL_REPORT, (char *)cfg->db_root, (char *)cfg->results, NULL };
+    struct child_opts o = { .timeout_ms = REPORT_TIMEOUT_MS, .stop = &stop_flag };
+    struct child_result r;
+    char err[512];
+    printf("runsuite: writing the report into %s\n", cfg->results);
+    if (child_run(argv, &o, &r, err, sizeof(err)) < 0 || !r.exited || r.code != 0) {
+        fprintf(stderr, "runsuite: the report failed; run ./report %s %s to see why\n",
+                cfg->db_root, cfg->results);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* Line by line, so our lines and the children's interleave in order
      * when the output goes to a file. */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    bool fresh = false, supervise = false;
-    const char *config_arg = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--fresh"))
-            fresh = true;
-        else if (!strcmp(argv[i], "--supervise"))
-            supervise = true;
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (argv[i][0] == '-' || config_arg) {
-            fprintf(stderr, "runsuite: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else
-            config_arg = argv[i];
-    }
-    if (!config_arg) {
-        usage(stderr);
+    static struct args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    static struct suite_config cfg;
+    char config_path[PATH_MAX];
+    char *config_text = NULL;
+    if (load_config(a.config, &cfg, config_path, &config_text) < 0 ||
+        (!a.dry_run && (check_tools(&cfg) < 0 || install_signals() < 0))) {
+        free(config_text);
         return 2;
     }
-
-    char config_path[PATH_MAX], root[PATH_MAX], err[1024];
-    if (!realpath(config_arg, config_path)) {
-        fprintf(stderr, "runsuite: %s: %s\n", config_arg, strerror(errno));
+    static struct server servers[CONFIG_MAX_SERVERS];
+    char err[1024];
+    int n_servers = servers_plan(&cfg, servers, CONFIG_MAX_SERVERS, err, sizeof(err));
+    if (n_servers <= 0) {
+        fprintf(stderr, "runsuite: %s\n", n_servers < 0 ? err : "no servers: "
+                "competition/contestants found none and the config names none (servers = a, b)");
+        free(config_text);
         return 2;
     }
-    if (kit_root(root, sizeof(root)) < 0 || chdir(root) < 0) {
-        fprintf(stderr, "runsuite: cannot find the kit root from /proc/self/exe\n");
-        return 2;
+    if (a.dry_run) {
+        bool remote = cfg.server_stats == STATS_SUPERVISORD ||
+                      (cfg.server_stats == STATS_AUTO && !url_is_this_machine(cfg.supervisord));
+        rc = suite_print(&cfg, servers, n_servers, remote) < 0 ? 2 : 0;
+        free(config_text);
+        return rc;
     }
-    struct suite_config cfg;
-    if (config_load(config_path, &cfg, err, sizeof(err)) < 0) {
-        fprintf(stderr, "runsuite: %s\n", err);
-        return 2;
-    }
-    char *config_text = read_file(config_path);
-    if (!config_text) {
-        fprintf(stderr, "runsuite: %s: %s\n", config_path, strerror(errno));
-        return 2;
-    }
-    /* Relative paths in the config are relative to the kit root. */
-    if (mkdir_p(cfg.db_root) < 0 || mkdir_p(cfg.results) < 0) {
-        fprintf(stderr, "runsuite: cannot create %s or %s: %s\n", cfg.db_root, cfg.results,
-                strerror(errno));
-        return 2;
-    }
-    char command[4096];
-    {
-        char *rec[8] = { "./runsuite" };
-        int n = 1;
-        if (fresh)
-            rec[n++] = "--fresh";
-        if (supervise)
-            rec[n++] = "--supervise";
-        rec[n++] = (char *)config_arg;
-        rec[n] = NULL;
-        child_format(rec, command, sizeof(command));
-    }
-
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0) {
-        fprintf(stderr, "runsuite: sigaction: %s\n", strerror(errno));
-        return 2;
-    }
-    signal(SIGPIPE, SIG_IGN);
 
     struct kv_list env = { 0 };
     if (env_collect(&env) < 0) {
         fprintf(stderr, "runsuite: out of memory\n");
+        free(config_text);
         return 2;
     }
-    printf("runsuite: %s, %s cores, %s; %ld clients for %ld s on %s:%d\n",
+    printf("runsuite: %s, %s cores, %s; up to %ld connections on %s:%d, engine %s\n",
            kv_get(&env, "env.cpu_model"), kv_get(&env, "env.cores"), kv_get(&env, "env.kernel"),
-           cfg.clients, cfg.seconds, cfg.host, cfg.port);
+           track_max_connections(&cfg), cfg.host, cfg.port,
+           cfg.engine == ENGINE_TSUNG ? "tsung" : "kit");
+    print_plan(&cfg, servers, n_servers);
     env_check(&env, &cfg);
 
-    const char *user = getenv("SUPERVISOR_USERNAME"), *password = getenv("SUPERVISOR_PASSWORD");
-    struct sup *sup = sup_open(cfg.supervisord, user, password, RPC_TIMEOUT_MS, err, sizeof(err));
-    if (!sup) {
-        fprintf(stderr, "runsuite: %s\n", err);
-        return 2;
-    }
-    int rc = 2;
-    bool started_supervisord = false;
-    char state[64];
-    if (sup_state(sup, state, sizeof(state), err, sizeof(err)) < 0) {
-        if (!supervise || strcmp(cfg.supervisord, DEFAULT_URL)) {
-            fprintf(stderr, "runsuite: nothing answers at %s (%s); start it with "
-                    "`supervisord -c competition/supervisord.conf`%s\n", cfg.supervisord, err,
-                    supervise ? "" : " or pass --supervise");
-            goto out;
-        }
-        printf("runsuite: starting supervisord -c competition/supervisord.conf\n");
-        /* The checkout's wsstats, even where ./install copied an older one. */
-        char pythonpath[PATH_MAX + 64];
-        const char *prev = getenv("PYTHONPATH");
-        snprintf(pythonpath, sizeof(pythonpath), "%s/competition/wsstats%s%s", root,
-                 prev && *prev ? ":" : "", prev && *prev ? prev : "");
-        setenv("PYTHONPATH", pythonpath, 1);
-        char *sargv[] = { "supervisord", "-c", "competition/supervisord.conf", NULL };
-        struct child_opts so = { .timeout_ms = SUPERVISORD_START_MS };
-        struct child_result sr;
-        if (child_run(sargv, &so, &sr, err, sizeof(err)) < 0 || !sr.exited || sr.code != 0) {
-            fprintf(stderr, "runsuite: supervisord did not start (see competition/logs/)\n");
-            goto out;
-        }
-        started_supervisord = true;
-        if (wait_supervisord(sup, true, SUPERVISORD_START_MS) < 0) {
-            fprintf(stderr, "runsuite: supervisord started but does not answer at %s\n",
-                    cfg.supervisord);
-            goto out;
-        }
-    }
+    rc = 2;
+    bool started = false;
+    struct sup *sup = connect_supervisord(&cfg, a.supervise, &started);
+    if (!sup)
+        goto out;
     char version[64];
     if (sup_version(sup, version, sizeof(version), err, sizeof(err)) == 0)
         kv_set(&env, "env.supervisord", version);
-
-    bool here = url_is_this_machine(cfg.supervisord);
-    if (cfg.server_stats == STATS_AUTO)
-        cfg.server_stats = here ? STATS_PROC : STATS_SUPERVISORD;
-    else if (cfg.server_stats == STATS_PROC && !here)
-        fprintf(stderr, "warning: server_stats = proc, but %s is not this machine: its pids "
-                "mean nothing here (server_stats = supervisord reads them there)\n",
-                cfg.supervisord);
-    if (cfg.server_stats == STATS_SUPERVISORD) {
-        char v[32];
-        if (sup_wsstats_version(sup, v, sizeof(v), err, sizeof(err)) < 0) {
-            fprintf(stderr, "runsuite: the server's memory and CPU are to come from %s: %s\n",
-                    cfg.supervisord, err);
-            goto out;
-        }
-        kv_set(&env, "env.wsstats", v);
-        if (cfg.pin_server) {
-            fprintf(stderr, "warning: pin: server_cpus ignored, the servers run on another "
-                    "machine (pin them there with taskset in their ini)\n");
-            cfg.pin_server = false;
-        }
-    }
-    printf("runsuite: the server's memory and CPU come from %s\n",
-           cfg.server_stats == STATS_PROC ? "/proc (it runs on this machine)"
-                                          : "its supervisord's wsstats extension");
-
-    static char names[CONFIG_MAX_SERVERS][CONFIG_NAME_MAX];
-    int n_names = cfg.n_servers;
-    if (n_names)
-        memcpy(names, cfg.servers, sizeof(cfg.servers));
-    else if ((n_names = list_contestants(names, CONFIG_MAX_SERVERS)) < 0)
+    if (choose_stats_source(&cfg, sup, &env) < 0)
         goto out;
-    if (n_names == 0) {
-        fprintf(stderr, "runsuite: no servers: competition/contestants found none and the "
-                "config names none (servers = a, b)\n");
-        goto out;
-    }
 
-    struct suite_opts o = { .fresh = fresh, .command = command, .config_path = config_arg,
-                            .config_text = config_text, .stop = &stop_flag };
-    enum suite_result res = suite_run(&cfg, sup, names, n_names, &o, &env);
+    struct suite_opts o = { .fresh = a.fresh, .command = a.command, .config_path = a.config,
+                            .config_text = config_text, .server_env_applied = started,
+                            .stop = &stop_flag };
+    enum suite_result res = suite_run(&cfg, sup, servers, n_servers, &o, &env);
     rc = (int)res;
-    if (res == SUITE_DONE) {
-        char *rargv[] = { "suite/build/report", cfg.db_root, cfg.results, NULL };
-        struct child_opts ro = { .timeout_ms = REPORT_TIMEOUT_MS, .stop = &stop_flag };
-        struct child_result rr;
-        printf("runsuite: writing the report into %s\n", cfg.results);
-        if (child_run(rargv, &ro, &rr, err, sizeof(err)) < 0 || !rr.exited || rr.code != 0) {
-            fprintf(stderr, "runsuite: the report failed; run ./report %s %s to see why\n",
-                    cfg.db_root, cfg.results);
-            rc = 1;
-        }
-    } else if (res == SUITE_INTERRUPTED) {
+    if (res == SUITE_DONE)
+        rc = write_report(&cfg);
+    else if (res == SUITE_INTERRUPTED)
         fprintf(stderr, "runsuite: interrupted; the databases in %s are kept, run again to "
                 "resume\n", cfg.db_root);
-    }
 out:
-    if (started_supervisord) {
+    if (started) {
         if (sup_shutdown(sup, err, sizeof(err)) < 0 || wait_supervisord(sup, false, 30000) < 0)
             fprintf(stderr, "runsuite: supervisord shutdown: %s\n", err);
         else
             printf("runsuite: supervisord shut down\n");
     }
-    sup_close(sup);
+    if (sup)
+        sup_close(sup);
     kv_free(&env);
     free(config_text);
     return rc;

@@ -1,21 +1,17 @@
 #include "suite.h"
 
 #include "child.h"
+#include "command.h"
 #include "db.h"
-#include "environment.h"
-#include "pin.h"
-#include "port.h"
-#include "sampler.h"
+#include "lifecycle.h"
+#include "load.h"
+#include "track.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define VERIFY_TIMEOUT_MS 60000
-/* runtest gets its seconds plus this long to connect and write up. */
-#define RUNTEST_GRACE_MS 180000
 
 /* splitmix64: a fixed generator so a logged seed reproduces the order on
  * every libc. */
@@ -27,346 +23,296 @@ static uint64_t next_random(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-void suite_order(int n_names, int repeat, unsigned long seed, int *out)
+void suite_order(const int *group, int n_units, int repeat, unsigned long seed, int *out)
 {
-    int n = n_names * repeat;
-    for (int i = 0; i < n; i++)
-        out[i] = i;
-    if (repeat <= 1)
-        return;
     uint64_t s = seed;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(next_random(&s) % (uint64_t)(i + 1));
-        int t = out[i];
-        out[i] = out[j];
-        out[j] = t;
+    for (int k = 0; k < repeat; k++) {
+        int *block = out + (size_t)k * n_units;
+        for (int i = 0; i < n_units; i++)
+            block[i] = i;
+        if (repeat <= 1)
+            continue;
+        /* Fisher-Yates within each group [lo, hi) of equal group[]. */
+        for (int lo = 0, hi; lo < n_units; lo = hi) {
+            for (hi = lo + 1; hi < n_units && group[hi] == group[lo]; hi++)
+                ;
+            for (int i = hi - 1; i > lo; i--) {
+                int j = lo + (int)(next_random(&s) % (uint64_t)(i - lo + 1));
+                int t = block[i];
+                block[i] = block[j];
+                block[j] = t;
+            }
+        }
     }
 }
 
-struct run {
-    const char *name;
-    int k;                      /* 1-based repetition */
-    char db[4200];
-    char status[128];
-    struct kv_list rows;        /* suite.* and env.* meta rows */
+void suite_db_path(const struct suite_config *cfg, const char *track, const char *server,
+                   const char *variant, int k, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s/%s/%s-%d.db", cfg->db_root, track, server, variant, k);
+}
+
+/* One (server, track) pair: the server starts fresh for it in each repeat. */
+struct unit {
+    const struct server *server;
+    enum track track;
 };
 
-static void wall_clock(char *out, size_t cap)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+/* The state of the whole suite while it runs. */
+struct suite_state {
+    struct suite_ctx ctx;
+    const struct kv_list *env;
+    unsigned long seed;
+    int order;                  /* runs recorded so far */
+};
 
-/* Stops the program if supervisord still runs it and waits for the port to
- * be free. Returns 0, or -1 when the port stays busy (fatal). */
-static int stop_server(const struct suite_config *cfg, struct sup *sup, const char *name)
+/* The rows every database of the suite gets, before its run adds its own. */
+static void base_rows(const struct suite_state *s, const struct unit *u, const struct variant *v,
+                      int k, struct kv_list *rows)
 {
-    char err[512];
-    struct sup_process p;
-    if (sup_info(sup, name, &p, err, sizeof(err)) == 0 && p.pid > 0 &&
-        sup_stop(sup, name, err, sizeof(err)) < 0 &&
-        sup_last_fault(sup) != SUP_FAULT_NOT_RUNNING)
-        fprintf(stderr, "runsuite: stopping %s: %s\n", name, err);
-    int w = port_wait_free(cfg->host, cfg->port, cfg->stop_timeout * 1000L, NULL, err, sizeof(err));
-    if (w == 0)
-        return 0;
-    fprintf(stderr, "runsuite: %s:%d still accepts connections %ld s after stopping %s%s%s\n",
-            cfg->host, cfg->port, cfg->stop_timeout, name, w < 0 ? ": " : "", w < 0 ? err : "");
-    return -1;
-}
-
-static void print_indented(const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        printf("    %.*s\n", (int)n, p);
-        p += n + (p[n] == '\n');
+    const struct suite_config *cfg = s->ctx.cfg;
+    const struct suite_opts *o = s->ctx.o;
+    for (size_t j = 0; j < s->env->len; j++)
+        kv_set(rows, s->env->items[j].key, s->env->items[j].value);
+    kv_set(rows, "suite.server", u->server->name);
+    kv_set(rows, "suite.kind", servers_kind_name(u->server->kind));
+    kv_set(rows, "suite.protocol", servers_protocol_name(u->server->protocol));
+    kv_set(rows, "suite.track", config_track_name(u->track));
+    kv_set(rows, "suite.variant", v->name);
+    kv_setf(rows, "suite.repeat", "%d", k);
+    kv_setf(rows, "suite.run", "%d", k);
+    kv_setf(rows, "suite.repeats", "%d", cfg->repeat);
+    kv_setf(rows, "suite.seed", "%lu", s->seed);
+    kv_setf(rows, "suite.clients", "%ld", v->connections);
+    kv_setf(rows, "suite.seconds", "%ld", v->seconds);
+    kv_set(rows, "suite.engine", cfg->engine == ENGINE_TSUNG ? "tsung" : "kit");
+    if (cfg->load_hosts[0])
+        kv_set(rows, "suite.load_hosts", cfg->load_hosts);
+    kv_set(rows, "suite.server_stats", s->ctx.remote ? "supervisord" : "proc");
+    kv_set(rows, "suite.command", o->command);
+    kv_set(rows, "suite.config_path", o->config_path);
+    kv_set(rows, "suite.config", o->config_text);
+    if (cfg->pin[0])
+        kv_set(rows, "suite.pin", cfg->pin);
+    if (cfg->server_env[0]) {
+        kv_set(rows, "suite.server_env", cfg->server_env);
+        kv_set(rows, "suite.server_env_applied", o->server_env_applied ? "1" : "0");
     }
 }
 
-static void add_workload(char **argv, int *argc, const struct suite_config *cfg, char bufs[][32])
+static void label_of(const struct unit *u, const struct variant *v, int k, int repeat,
+                     char *out, size_t cap)
 {
-    static const char *const flags[] = { "--arrival-us", "--interval-ms", "--size", "--workers" };
-    const long vals[] = { cfg->arrival_us, cfg->interval_ms, cfg->size, cfg->workers };
-    for (int i = 0; i < 4; i++) {
-        if (vals[i] < 0)
-            continue;
-        snprintf(bufs[i], 32, "%ld", vals[i]);
-        argv[(*argc)++] = (char *)flags[i];
-        argv[(*argc)++] = bufs[i];
-    }
-    if (cfg->bind[0]) {
-        argv[(*argc)++] = "--bind";
-        argv[(*argc)++] = (char *)cfg->bind;
-    }
+    if (repeat > 1)
+        snprintf(out, cap, "%s %s %s (repeat %d)", u->server->name, config_track_name(u->track),
+                 v->name, k);
+    else
+        snprintf(out, cap, "%s %s %s", u->server->name, config_track_name(u->track), v->name);
 }
 
-/* One run. Returns 0 to go on, -1 when the suite must stop (fatal). */
-static int run_one(const struct suite_config *cfg, struct sup *sup, struct run *r,
-                   const struct suite_opts *o)
+/* Writes the run's rows and status; 0, or -1 when they cannot be kept. */
+static int record(struct suite_state *s, const char *db, struct kv_list *rows,
+                  const char *status, const char *label)
 {
     char err[1024];
-    struct sup_process p;
-    char label[128];
-    if (cfg->repeat > 1)
-        snprintf(label, sizeof(label), "%s-%d", r->name, r->k);
-    else
-        snprintf(label, sizeof(label), "%s", r->name);
+    kv_setf(rows, "suite.order", "%d", ++s->order);
+    kv_set(rows, "suite.status", status);
+    printf("== %s: %s\n", label, status);
+    if (db_meta_write(db, rows, err, sizeof(err)) < 0) {
+        fprintf(stderr, "runsuite: recording the run: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* One variant on the unit's live server (started here when it is not up:
+ * first variant, or the previous one crashed it). */
+static enum step run_variant(struct suite_state *s, const struct unit *u, const struct variant *v,
+                             int k, struct live_server *l, const char *db)
+{
+    const struct suite_ctx *c = &s->ctx;
+    char label[256], status[64] = "", err[1024];
+    label_of(u, v, k, c->cfg->repeat, label, sizeof(label));
     printf("== %s: starting\n", label);
+    if (db_remove(db, err, sizeof(err)) < 0 || db_make_parent(db, err, sizeof(err)) < 0) {
+        fprintf(stderr, "runsuite: %s\n", err);
+        return STEP_FATAL;
+    }
+    struct kv_list rows = { 0 };
+    base_rows(s, u, v, k, &rows);
+    enum step st = STEP_OK;
+    if (u->server->unavailable[0]) {
+        snprintf(status, sizeof(status), "not available");
+        kv_set(&rows, "suite.reason", u->server->unavailable);
+    } else if (!l->up && !l->status[0]) {
+        st = lifecycle_up(c, l);
+    }
+    for (size_t j = 0; j < l->rows.len; j++)
+        kv_set(&rows, l->rows.items[j].key, l->rows.items[j].value);
+    if (!status[0] && l->status[0]) {
+        /* The start or ./verify failed: no load for any variant of it. */
+        snprintf(status, sizeof(status), "%s", l->status);
+        kv_set(&rows, "suite.reason", l->reason);
+    } else if (!status[0] && st == STEP_OK) {
+        /* Before the load (and after ./verify, whose one-off 64 KiB echoes
+         * may leave buffers behind): the report's baseline per connection. */
+        long long idle = lifecycle_idle_pss(c, l);
+        if (idle >= 0)
+            kv_setf(&rows, "suite.server_idle_pss_bytes", "%lld", idle);
+        st = load_run(c, l, v, db, &rows, status, sizeof(status));
+    }
+    if (st == STEP_STOPPED || (c->o->stop && *c->o->stop))
+        snprintf(status, sizeof(status), "interrupted");
+    else if (st == STEP_FATAL)
+        snprintf(status, sizeof(status), "aborted");
+    if (record(s, db, &rows, status, label) < 0)
+        st = STEP_FATAL;
+    kv_free(&rows);
+    return st;
+}
 
-    /* A fresh start every time: a program left running is stopped first. */
-    if (sup_info(sup, r->name, &p, err, sizeof(err)) < 0) {
-        if (sup_last_fault(sup) == 0) {
-            fprintf(stderr, "runsuite: supervisord: %s\n", err);
-            return -1;
+/* Every variant of one unit whose database is not complete yet; the
+ * server is stopped at the end whatever happened. */
+static enum step run_unit(struct suite_state *s, const struct unit *u, int k)
+{
+    const struct suite_ctx *c = &s->ctx;
+    static struct variant v[TRACK_VARIANTS_MAX];
+    int n = track_variants(c->cfg, u->track, v, TRACK_VARIANTS_MAX);
+    struct live_server l = { .server = u->server };
+    enum step st = STEP_OK;
+    bool started = false;
+    for (int i = 0; i < n && st != STEP_FATAL && st != STEP_STOPPED; i++) {
+        char db[4400], err[1024];
+        suite_db_path(c->cfg, config_track_name(u->track), u->server->name, v[i].name, k, db,
+                      sizeof(db));
+        int complete = db_is_complete(db, err, sizeof(err));
+        if (complete < 0)
+            fprintf(stderr, "runsuite: %s (running it again)\n", err);
+        if (complete == 1 && !c->o->fresh) {
+            printf("== %s is complete, skipped (--fresh runs it again)\n", db);
+            continue;
         }
-        snprintf(r->status, sizeof(r->status), "failed to start");
-        kv_setf(&r->rows, "suite.reason", "%s", err);
-        fprintf(stderr, "runsuite: %s: %s\n", r->name, err);
-        return 0;
+        started |= !u->server->unavailable[0];
+        st = run_variant(s, u, &v[i], k, &l, db);
     }
-    if (p.pid > 0 && stop_server(cfg, sup, r->name) < 0)
-        return -1;
-    int w = port_wait_free(cfg->host, cfg->port, cfg->stop_timeout * 1000L, o->stop, err, sizeof(err));
-    if (w == 2)
-        return 0;
-    if (w != 0) {
-        fprintf(stderr, "runsuite: something else listens on %s:%d (waited %ld s)%s%s; "
-                "stop it (ss -ltnp 'sport = :%d' shows what) and run again\n",
-                cfg->host, cfg->port, cfg->stop_timeout, w < 0 ? ": " : "", w < 0 ? err : "",
-                cfg->port);
-        return -1;
-    }
+    if (started && lifecycle_stop(c, u->server->name) < 0)
+        st = STEP_FATAL;
+    kv_free(&l.rows);
+    return st;
+}
 
-    char started[32];
-    wall_clock(started, sizeof(started));
-    kv_set(&r->rows, "suite.started_at", started);
-    if (sup_start(sup, r->name, err, sizeof(err)) < 0) {
-        struct sup_process q;
-        char e2[256];
-        snprintf(r->status, sizeof(r->status), "failed to start");
-        if (sup_info(sup, r->name, &q, e2, sizeof(e2)) == 0)
-            kv_setf(&r->rows, "suite.reason", "%s (state %s%s%s)", err, q.statename,
-                    q.spawnerr[0] ? ": " : "", q.spawnerr);
-        else
-            kv_set(&r->rows, "suite.reason", err);
-        fprintf(stderr, "runsuite: %s did not start: %s\n", r->name, kv_get(&r->rows, "suite.reason"));
-        return stop_server(cfg, sup, r->name);
-    }
-    w = port_wait_accepting(cfg->host, cfg->port, cfg->start_timeout * 1000L, o->stop, err,
-                            sizeof(err));
-    if (w == 2)
-        return stop_server(cfg, sup, r->name);
-    if (w != 0) {
-        snprintf(r->status, sizeof(r->status), "failed to start");
-        kv_setf(&r->rows, "suite.reason", "%s:%d did not accept connections within %ld s%s%s",
-                cfg->host, cfg->port, cfg->start_timeout, w < 0 ? ": " : "", w < 0 ? err : "");
-        fprintf(stderr, "runsuite: %s: %s\n", r->name, kv_get(&r->rows, "suite.reason"));
-        return stop_server(cfg, sup, r->name);
-    }
-    if (sup_info(sup, r->name, &p, err, sizeof(err)) < 0 || p.pid <= 0) {
-        snprintf(r->status, sizeof(r->status), "failed to start");
-        kv_setf(&r->rows, "suite.reason", "no pid from supervisord: %s", err);
-        return stop_server(cfg, sup, r->name);
-    }
-    kv_setf(&r->rows, "suite.server_pid", "%d", p.pid);
-    /* A server elsewhere is read through its supervisord's wsstats. */
-    bool remote = cfg->server_stats == STATS_SUPERVISORD;
-    struct sup_stats st;
-    if (!remote)
-        env_server_limits(&r->rows, p.pid, cfg);
-    else if (sup_group_stats(sup, r->name, &st, err, sizeof(err)) == 0)
-        env_server_nofile(&r->rows, st.nofile_soft, st.nofile_hard, cfg);
-    else
-        fprintf(stderr, "warning: %s: %s\n", r->name, err);
-    if (cfg->pin_server) {
-        int n = pin_process_tree(p.pid, &cfg->server_cpus, err, sizeof(err));
-        if (n < 0)
-            fprintf(stderr, "warning: pinning %s: %s\n", r->name, err);
-        else
-            printf("   pinned %d server thread(s)\n", n);
-    }
-
-    /* Verify before measuring: a server that does not echo correctly is
-     * not benchmarked (as TechEmpower does). */
-    char port_s[16], verify_out[8192];
-    snprintf(port_s, sizeof(port_s), "%d", cfg->port);
-    char *vargv[] = { "./verify", (char *)cfg->host, port_s, NULL };
-    struct child_opts vo = { .timeout_ms = VERIFY_TIMEOUT_MS, .capture = verify_out,
-                             .capture_cap = sizeof(verify_out), .stop = o->stop };
-    struct child_result vr;
-    if (child_run(vargv, &vo, &vr, err, sizeof(err)) < 0) {
-        fprintf(stderr, "runsuite: %s\n", err);
-        return -1;
-    }
-    print_indented(verify_out);
-    kv_set(&r->rows, "suite.verify_output", verify_out);
-    if (vr.stopped)
-        return stop_server(cfg, sup, r->name);
-    if (!vr.exited || vr.code != 0) {
-        snprintf(r->status, sizeof(r->status), "failed verification");
-        kv_setf(&r->rows, "suite.reason", "./verify %s (%s %d)",
-                vr.timed_out ? "timed out" : "failed", vr.exited ? "exit" : "signal", vr.code);
-        printf("== %s: failed verification, skipped\n", label);
-        return stop_server(cfg, sup, r->name);
-    }
-
-    /* Taken after ./verify (its one-off 64 KiB echoes may leave buffers
-     * behind) and before the load: what the server costs with no client
-     * connected, the report's baseline for bytes per connection. */
-    long long idle = -1;
-    if (!remote) {
-        /* Read as ./runtest reads the samples: the whole process group. */
-        int64_t pss, rss;
-        double cpu;
-        sampler_group(p.pid, &pss, &rss, &cpu);
-        idle = pss;
-    }
-    else if (sup_group_stats(sup, r->name, &st, err, sizeof(err)) == 0)
-        idle = st.pss_bytes;
-    if (idle >= 0)
-        kv_setf(&r->rows, "suite.server_idle_pss_bytes", "%lld", idle);
-
-    char secs[32], clients[32], pid_s[32], bufs[4][32];
-    snprintf(secs, sizeof(secs), "%ld", cfg->seconds);
-    snprintf(clients, sizeof(clients), "%ld", cfg->clients);
-    snprintf(pid_s, sizeof(pid_s), "%d", p.pid);
-    char *argv[32];
-    int argc = 0;
-    argv[argc++] = "./runtest";
-    argv[argc++] = r->db;
-    argv[argc++] = secs;
-    argv[argc++] = (char *)cfg->host;
-    argv[argc++] = port_s;
-    argv[argc++] = clients;
-    add_workload(argv, &argc, cfg, bufs);
-    argv[argc++] = "--label";
-    argv[argc++] = label;
-    char stats_cmd[1024];
-    if (remote) {
-        snprintf(stats_cmd, sizeof(stats_cmd), "suite/build/server_stats \"%s\" \"%s\"",
-                 cfg->supervisord, r->name);
-        argv[argc++] = "--server-stats";
-        argv[argc++] = stats_cmd;
-    } else {
-        argv[argc++] = "--server-pid";
-        argv[argc++] = pid_s;
-    }
-    argv[argc] = NULL;
-    char cmd[2048];
-    child_format(argv, cmd, sizeof(cmd));
-    kv_set(&r->rows, "suite.runtest_command", cmd);
-    printf("   %s\n", cmd);
-    struct child_opts ro = { .timeout_ms = cfg->seconds * 1000L + RUNTEST_GRACE_MS,
-                             .cpus = cfg->pin_client ? &cfg->client_cpus : NULL,
-                             .stop = o->stop };
-    struct child_result rr;
-    if (child_run(argv, &ro, &rr, err, sizeof(err)) < 0) {
-        fprintf(stderr, "runsuite: %s\n", err);
-        return -1;
-    }
-
-    /* Crashed: supervisord no longer runs the pid we measured. */
-    struct sup_process after;
-    bool crashed = false;
-    if (sup_info(sup, r->name, &after, err, sizeof(err)) == 0) {
-        kv_set(&r->rows, "suite.server_state_after", after.statename);
-        crashed = after.state != SUP_STATE_RUNNING || after.pid != p.pid;
-        if (crashed)
-            kv_setf(&r->rows, "suite.reason", "server %s after the run (exit status %d)",
-                    after.statename, after.exitstatus);
-    } else {
-        fprintf(stderr, "runsuite: %s\n", err);
-    }
-    if (rr.stopped || (o->stop && *o->stop))
-        snprintf(r->status, sizeof(r->status), "interrupted");
-    else if (crashed)
-        snprintf(r->status, sizeof(r->status), "crashed");
-    else if (!rr.exited || rr.code != 0) {
-        snprintf(r->status, sizeof(r->status), "client error");
-        kv_setf(&r->rows, "suite.reason", "./runtest %s (%s %d)",
-                rr.timed_out ? "timed out" : "failed", rr.exited ? "exit" : "signal", rr.code);
-    } else
-        snprintf(r->status, sizeof(r->status), "ok");
-    printf("== %s: %s\n", label, r->status);
-    return stop_server(cfg, sup, r->name);
+/* The (server, track) pairs, track by track in the config's order, within
+ * a track the servers in the config's order (each only in the tracks it
+ * runs in): a track's servers run close together in time, under the same
+ * machine conditions. group[i] is unit i's track. Returns how many. */
+static int plan_units(const struct suite_config *cfg, const struct server *servers,
+                      int n_servers, struct unit *out, int *group)
+{
+    int n = 0;
+    for (int t = 0; t < cfg->n_tracks; t++)
+        for (int i = 0; i < n_servers; i++)
+            if (servers[i].tracks[cfg->tracks[t]]) {
+                group[n] = (int)cfg->tracks[t];
+                out[n++] = (struct unit){ .server = &servers[i], .track = cfg->tracks[t] };
+            }
+    return n;
 }
 
 enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
-                            char names[][CONFIG_NAME_MAX], int n_names,
+                            const struct server *servers, int n_servers,
                             const struct suite_opts *o, const struct kv_list *env)
 {
-    int n = n_names * cfg->repeat;
-    int *order = calloc((size_t)n, sizeof(*order));
-    if (!order) {
+    struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
+    int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
+    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
+    if (!units || !order || !group) {
         fprintf(stderr, "runsuite: out of memory\n");
+        free(units);
+        free(order);
+        free(group);
         return SUITE_FATAL;
     }
-    unsigned long seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL);
-    suite_order(n_names, cfg->repeat, seed, order);
+    struct suite_state s = {
+        .ctx = { .cfg = cfg, .sup = sup, .o = o, .remote = cfg->server_stats == STATS_SUPERVISORD },
+        .env = env,
+        .seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL),
+    };
+    int n_units = plan_units(cfg, servers, n_servers, units, group);
+    suite_order(group, n_units, cfg->repeat, s.seed, order);
     if (cfg->repeat > 1)
-        printf("runsuite: %d runs in shuffled order, seed %lu (seed = %lu repeats it)\n", n,
-               seed, seed);
+        printf("runsuite: %d (server, track) runs x %d repeats, track by track, each repeat's "
+               "servers in shuffled order, seed %lu (seed = %lu repeats it)\n", n_units,
+               cfg->repeat, s.seed, s.seed);
 
     enum suite_result result = SUITE_DONE;
-    char err[1024];
-    for (int i = 0; i < n && result == SUITE_DONE; i++) {
+    for (int i = 0; i < n_units * cfg->repeat && result == SUITE_DONE; i++) {
         if (o->stop && *o->stop) {
             result = SUITE_INTERRUPTED;
             break;
         }
-        struct run r = { .name = names[order[i] / cfg->repeat], .k = order[i] % cfg->repeat + 1 };
-        if (cfg->repeat > 1)
-            snprintf(r.db, sizeof(r.db), "%s/%s-%d.db", cfg->db_root, r.name, r.k);
-        else
-            snprintf(r.db, sizeof(r.db), "%s/%s.db", cfg->db_root, r.name);
-        int complete = db_is_complete(r.db, err, sizeof(err));
-        if (complete < 0)
-            fprintf(stderr, "runsuite: %s (running it again)\n", err);
-        if (complete == 1 && !o->fresh) {
-            printf("== %s: %s is complete, skipped (--fresh runs it again)\n", r.name, r.db);
+        enum step st = run_unit(&s, &units[order[i]], i / n_units + 1);
+        if (st == STEP_FATAL)
+            result = SUITE_FATAL;
+        else if (st == STEP_STOPPED || (o->stop && *o->stop))
+            result = SUITE_INTERRUPTED;
+    }
+    free(units);
+    free(order);
+    free(group);
+    return result;
+}
+
+/* The commands one unit would run, in the order suite_run runs them. */
+static void print_unit(const struct suite_config *cfg, const struct unit *u, int k, bool remote)
+{
+    static struct variant v[TRACK_VARIANTS_MAX];
+    int n = track_variants(cfg, u->track, v, TRACK_VARIANTS_MAX);
+    char stats_cmd[1024];
+    snprintf(stats_cmd, sizeof(stats_cmd), TOOL_SERVER_STATS " \"%s\" \"%s\"", cfg->supervisord,
+             u->server->name);
+    for (int i = 0; i < n; i++) {
+        char db[4400], line[4096];
+        suite_db_path(cfg, config_track_name(u->track), u->server->name, v[i].name, k, db,
+                      sizeof(db));
+        printf("%s %s %s %d %s: ", u->server->name, config_track_name(u->track), v[i].name, k, db);
+        if (u->server->unavailable[0]) {
+            printf("not available: %s\n", u->server->unavailable);
             continue;
         }
-        if (db_remove(r.db, err, sizeof(err)) < 0) {
-            fprintf(stderr, "runsuite: %s\n", err);
-            result = SUITE_FATAL;
-            break;
+        struct load_target t = { .db = db, .label = u->server->name,
+                                 .tcp = u->server->protocol == PROTO_TCP,
+                                 .stats_cmd = remote ? stats_cmd : NULL };
+        static struct command cmd;
+        if (command_build(cfg, &v[i], &t, &cmd) < 0) {
+            printf("(the command does not fit)\n");
+            continue;
         }
-        for (size_t j = 0; j < env->len; j++)
-            kv_set(&r.rows, env->items[j].key, env->items[j].value);
-        kv_set(&r.rows, "suite.server", r.name);
-        kv_setf(&r.rows, "suite.run", "%d", r.k);
-        kv_setf(&r.rows, "suite.repeat", "%d", cfg->repeat);
-        kv_setf(&r.rows, "suite.order", "%d", i + 1);
-        kv_setf(&r.rows, "suite.seed", "%lu", seed);
-        kv_setf(&r.rows, "suite.clients", "%ld", cfg->clients);
-        kv_setf(&r.rows, "suite.seconds", "%ld", cfg->seconds);
-        kv_set(&r.rows, "suite.server_stats",
-               cfg->server_stats == STATS_SUPERVISORD ? "supervisord" : "proc");
-        kv_set(&r.rows, "suite.command", o->command);
-        kv_set(&r.rows, "suite.config_path", o->config_path);
-        kv_set(&r.rows, "suite.config", o->config_text);
-        if (cfg->pin[0])
-            kv_set(&r.rows, "suite.pin", cfg->pin);
-
-        if (run_one(cfg, sup, &r, o) < 0)
-            result = SUITE_FATAL;
-        if (o->stop && *o->stop) {
-            snprintf(r.status, sizeof(r.status), "interrupted");
-            result = SUITE_INTERRUPTED;
-        }
-        if (!r.status[0])
-            snprintf(r.status, sizeof(r.status), result == SUITE_FATAL ? "aborted" : "interrupted");
-        kv_set(&r.rows, "suite.status", r.status);
-        if (db_meta_write(r.db, &r.rows, err, sizeof(err)) < 0) {
-            fprintf(stderr, "runsuite: recording the run: %s\n", err);
-            result = SUITE_FATAL;
-        }
-        kv_free(&r.rows);
+        child_format(cmd.argv, line, sizeof(line));
+        printf("%s\n", line);
     }
+}
+
+int suite_print(const struct suite_config *cfg, const struct server *servers, int n_servers,
+                bool remote)
+{
+    struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
+    int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
+    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
+    if (!units || !order || !group) {
+        fprintf(stderr, "runsuite: out of memory\n");
+        free(units);
+        free(order);
+        free(group);
+        return -1;
+    }
+    unsigned long seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL);
+    int n_units = plan_units(cfg, servers, n_servers, units, group);
+    suite_order(group, n_units, cfg->repeat, seed, order);
+    printf("runsuite: dry run, seed %lu: SERVER TRACK VARIANT REPEAT DATABASE: COMMAND\n", seed);
+    for (int i = 0; i < n_units * cfg->repeat; i++)
+        print_unit(cfg, &units[order[i]], i / n_units + 1, remote);
+    free(units);
     free(order);
-    return result;
+    free(group);
+    return 0;
 }

@@ -3,8 +3,11 @@
 # (its own addresses) with a PID namespace (its own pids and /proc), where a
 # supervisord with a password runs c-epoll-1. runsuite must notice that the
 # supervisord is not on this machine and sample the server through wsstats,
-# never through a pid of ours.
+# never through a pid of ours. Its ports (9605, 8605) are on the
+# namespace's own address in its own network stack: no other test can hold
+# them, so they need no tests/lib/free_port.
 . "$(dirname "$0")/lib.sh"
+require_built
 
 ns=wskit-remote-$$
 veth=wsk$$
@@ -86,26 +89,27 @@ results = $tmp/report
 clients = 20
 seconds = 4
 servers = c-epoll-1
+references = none
 INI
 timeout 90 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out" 2>&1
 rc=$?
 sed 's/^/    | /' "$tmp/out"
-meta() { sqlite3 "$tmp/db/c-epoll-1.db" "SELECT value FROM meta WHERE key = '$1'"; }
+meta() { sqlite3 "$tmp/db/c10k/c-epoll-1/default-1.db" "SELECT value FROM meta WHERE key = '$1'"; }
 check "runsuite exits 0 (exit $rc)" [ $rc = 0 ]
 check "auto: the server is elsewhere, sampled through wsstats" \
     grep -q "memory and CPU come from its supervisord's wsstats extension" "$tmp/out"
 check "status ok, server_stats = supervisord" \
     [ "$(meta suite.status)/$(meta suite.server_stats)" = ok/supervisord ]
-check "all 20 handshakes" [ "$(sqlite3 "$tmp/db/c-epoll-1.db" \
+check "all 20 handshakes" [ "$(sqlite3 "$tmp/db/c10k/c-epoll-1/default-1.db" \
     "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 20 ]
-check "every second has the server's PSS, RSS and CPU" [ "$(sqlite3 "$tmp/db/c-epoll-1.db" \
+check "every second has the server's PSS, RSS and CPU" [ "$(sqlite3 "$tmp/db/c10k/c-epoll-1/default-1.db" \
     "SELECT count(*) = sum(server_pss_bytes > 0 AND server_rss_bytes > 0 AND
      server_cpu_seconds >= 0) FROM samples")" = 1 ]
 check "idle PSS and the server's open-file limit came from there" \
     [ "$(meta suite.server_idle_pss_bytes)" -gt 0 -a "$(meta env.server_nofile_soft)" = "$(ulimit -n)" ]
 # supervisord is pid 1 of its namespace: the pid it reports is not ours.
 check "the pid recorded is the namespace's ($(meta suite.server_pid)), no --server-pid given" \
-    sh -c "[ $(meta suite.server_pid) -lt 100 ] && ! sqlite3 '$tmp/db/c-epoll-1.db' \
+    sh -c "[ $(meta suite.server_pid) -lt 100 ] && ! sqlite3 '$tmp/db/c10k/c-epoll-1/default-1.db' \
         \"SELECT value FROM meta WHERE key = 'suite.runtest_command'\" | grep -q -- --server-pid"
 check "the report has the server's peak memory" /usr/bin/python3 -c 'import csv, sys
 row = next(csv.DictReader(open(sys.argv[1])))

@@ -1,8 +1,11 @@
-/* supervisord driving against a real supervisord this test starts on port
- * 9601 with its own config: start, pid, stop, a program that dies at once,
- * an unknown name, a wrong password, shutdown. */
+/* supervisord driving against a real supervisord this test starts with its
+ * own config on PORT (tests/run_all gives it one from tests/lib/free_port):
+ * start, pid, stop, a program that dies at once, an unknown name, a wrong
+ * password, shutdown.  Usage: test_supervisor PORT */
 #include "child.h"
+#include "config.h"
 #include "supervisor.h"
+#include "check.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,17 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define URL "http://127.0.0.1:9601/RPC2"
 #define USER "suite-test"
 #define PASSWORD "not-a-secret"
 
-static int failures;
 static char dir[] = "/tmp/suite-test-supervisor-XXXXXX";
-
-#define CHECK(cond, ...) do { \
-    if (cond) { printf("ok   "); printf(__VA_ARGS__); printf("\n"); } \
-    else { printf("FAIL "); printf(__VA_ARGS__); printf("  (%s:%d)\n", __FILE__, __LINE__); failures++; } \
-} while (0)
 
 static void sleep_ms(long ms)
 {
@@ -51,8 +47,15 @@ static int supervisord_pid(void)
     return pid;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    long port;
+    if (argc != 2 || config_parse_long(argv[1], 1, 65535, &port) < 0) {
+        fprintf(stderr, "usage: test_supervisor PORT (a free one: tests/lib/free_port)\n");
+        return 2;
+    }
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%ld/RPC2", port);
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 2;
@@ -67,29 +70,29 @@ int main(void)
     fprintf(f,
             "[supervisord]\nlogfile = %%(here)s/supervisord.log\n"
             "pidfile = %%(here)s/supervisord.pid\nchildlogdir = %%(here)s\n"
-            "[inet_http_server]\nport = 127.0.0.1:9601\nusername = " USER "\npassword = " PASSWORD "\n"
+            "[inet_http_server]\nport = 127.0.0.1:%ld\nusername = " USER "\npassword = " PASSWORD "\n"
             "[rpcinterface:supervisor]\n"
             "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n"
             "[program:sleeper]\ncommand = sleep 300\nautostart = false\nstartsecs = 1\n"
             "stopwaitsecs = 5\n"
             "[program:exiter]\ncommand = /bin/sh -c 'exit 3'\nautostart = false\n"
-            "autorestart = false\nstartsecs = 1\nstartretries = 0\n");
+            "autorestart = false\nstartsecs = 1\nstartretries = 0\n", port);
     if (fclose(f) != 0) {
         perror(conf);
         return 2;
     }
 
     char err[1024];
-    struct sup *s = sup_open(URL, USER, PASSWORD, 30000, err, sizeof(err));
+    struct sup *s = sup_open(url, USER, PASSWORD, 30000, err, sizeof(err));
     if (!s) {
         printf("FAIL sup_open: %s\n", err);
         return 1;
     }
-    CHECK(!answers(s), "nothing answers on 9601 before the test starts supervisord");
-    char *argv[] = { "supervisord", "-c", conf, NULL };
+    CHECK(!answers(s), "nothing answers on %ld before the test starts supervisord", port);
+    char *sargv[] = { "supervisord", "-c", conf, NULL };
     struct child_opts o = { .timeout_ms = 15000 };
     struct child_result r;
-    int rc = child_run(argv, &o, &r, err, sizeof(err));
+    int rc = child_run(sargv, &o, &r, err, sizeof(err));
     CHECK(rc == 0 && r.exited && r.code == 0, "supervisord -c %s started", conf);
     int up = 0;
     for (int i = 0; i < 75 && !(up = answers(s)); i++)
@@ -102,7 +105,7 @@ int main(void)
     CHECK(sup_version(s, version, sizeof(version), err, sizeof(err)) == 0 && version[0],
           "supervisor.getSupervisorVersion: %s", version);
 
-    struct sup *bad = sup_open(URL, USER, "wrong", 30000, err, sizeof(err));
+    struct sup *bad = sup_open(url, USER, "wrong", 30000, err, sizeof(err));
     char state[64];
     CHECK(bad && sup_state(bad, state, sizeof(state), err, sizeof(err)) == -1 &&
           strstr(err, "401"), "a wrong password is refused: %s", err);
@@ -163,6 +166,5 @@ out:;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
-    printf("%s: %d failure(s)\n", __FILE__, failures);
-    return failures ? 1 : 0;
+    return check_done("test_supervisor");
 }
