@@ -3,15 +3,16 @@
 #
 # Every reference is started with the command of its own ini (%(here)s
 # expanded, its --port 8000 replaced by a free port on 127.0.0.1), then:
-#   websocket: verify, interop-python, interop-node, shutdown
+#   websocket: verify, interop-python, interop-node, conformance, shutdown
 #   tcp:       echo (its plain-TCP check), shutdown
 # shutdown: SIGTERM, exit status 0 within 5 s, no process of it left, and
 # it did not die during the checks before. A reference that is not
 # available (reference.conf's `requires` missing) fails every check with
 # its install command: nothing is skipped silently.
 
-REF_WS_CHECKS="verify interop-python interop-node shutdown"
+REF_WS_CHECKS="verify interop-python interop-node conformance shutdown"
 REF_TCP_CHECKS="echo shutdown"
+REF_CONFORMANCE=$B/conformance-references   # one JSON per reference, this run only
 
 # ref_conf NAME KEY: the value of KEY in servers/NAME/reference.conf
 # (comments after ';' and surrounding blanks removed).
@@ -68,7 +69,7 @@ ref_not_run() {
 
 # ref_step NAME STEP PORT LOG: one check against the running reference.
 ref_step() {
-    local name=$1 step=$2 port=$3 log=$4
+    local name=$1 step=$2 port=$3 log=$4 conf=tests/conformance/build/conformance
     case $step in
     verify)
         check "$name/verify" "$log" 60 client/build/verify 127.0.0.1 "$port" ;;
@@ -80,6 +81,18 @@ ref_step() {
         else
             echo "tests/interop/node_modules/ws missing" >"$log"
             fail "$name/$step" "Node ws not installed (npm ci --prefix tests/interop)" "$log"
+        fi ;;
+    conformance)
+        # As for contestants, with the reference's declared known failures.
+        rm -f "$REF_CONFORMANCE/$name.json"
+        if [ -x "$conf" ]; then
+            mkdir -p "$REF_CONFORMANCE"
+            check "$name/conformance" "$log" 120 "$conf" --host 127.0.0.1 --port "$port" \
+                --name "$name" --known "servers/$name/conformance-known.txt" \
+                --json "$REF_CONFORMANCE/$name.json"
+        else
+            echo "missing $conf" >"$log"
+            fail "$name/conformance" "no $conf (make -C tests/conformance)" "$log"
         fi ;;
     echo)
         check "$name/echo" "$log" 90 "$PY" "servers/$name/tests/echo_check.py" \
@@ -128,5 +141,23 @@ reference() {
         pass "$name/shutdown"
     else
         fail "$name/shutdown" "$STOP_ERR" "$slog"
+    fi
+}
+
+# The conformance report of the references alone, apart from the
+# contestants' (results/conformance.md): a library's departures from the
+# RFC, declared in its conformance-known.txt, are listed, not hidden.
+references_conformance_report() {
+    local rlog="$LOGS/conformance-report-references.log"
+    local report=tests/conformance/build/conformance-report
+    if [ ! -x "$report" ]; then
+        echo "missing $report" >"$rlog"
+        fail "conformance-report-references" "no $report" "$rlog"
+    elif ! ls "$REF_CONFORMANCE"/*.json >/dev/null 2>&1; then
+        echo "no $REF_CONFORMANCE/*.json" >"$rlog"
+        fail "conformance-report-references" "no reference conformance results to report" "$rlog"
+    else
+        check "conformance-report-references" "$rlog" 60 "$report" \
+            results/conformance-references.md "$REF_CONFORMANCE"/*.json
     fi
 }
