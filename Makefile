@@ -1,12 +1,12 @@
 # The kit's entry points:
-#   make         build the contestants, the load client and the suite runner
+#   make         build the contestants, the reference servers, the load client and the suite runner
 #   make test    install what is missing, build (also with sanitizers), run every test
 #   make suite   the main job: the small-scale suite on localhost, report in
 #                results/local/small-scale/ (git-ignored; nothing tracked changes)
 #   make publish copy that report into the committed results/small-scale/
 #   make fuzz    run every fuzz target for FUZZ_SECONDS (default 60)
-BUILD_DIRS := competition client suite
-SANITIZED_DIRS := competition client
+BUILD_DIRS := competition servers client suite
+SANITIZED_DIRS := competition servers client
 
 all:
 	@for d in $(BUILD_DIRS); do $(MAKE) -C $$d || exit 1; done
