@@ -1,6 +1,7 @@
 # Build rules every contestant shares. A contestant's Makefile sets
 #   NAME     the contestant (its directory name and binary name)
-#   WORKERS  its default --workers: 1 if unset, 0 for one per online CPU (-N)
+#   WORKERS  its default --workers: 1 if unset, 0 for one per online CPU (-N);
+#            at run time WS_WORKERS replaces it (a -1 accepts only WS_WORKERS=1)
 #   SRCS     its C sources, relative to its directory (a -N contestant may
 #            name its -1 sibling's files: they share their echo code)
 #   PKGS     pkg-config packages it links; LIBS extra -l flags (wslay has no .pc)

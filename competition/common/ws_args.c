@@ -14,7 +14,8 @@ static void usage(FILE *out, const char *name)
             "usage: %s [options]\n"
             "  --host ADDR                listen address (default 0.0.0.0)\n"
             "  --port N                   listen port (default 8000)\n"
-            "  --workers N                event loops, one process each (0 = one per CPU)\n"
+            "  --workers N                event loops, one process each (0 = one per CPU;\n"
+            "                             default from WS_WORKERS when set)\n"
             "  --max-message BYTES        largest message echoed, k/m suffix allowed (default 16m)\n"
             "  --handshake-timeout-ms N   close handshakes not done by then (default 5000)\n"
             "  --max-header BYTES         cap on the upgrade request header block (default 8192)\n",
@@ -39,9 +40,34 @@ static int parse_size(const char *s, long long max, long long *out)
     return 0;
 }
 
+/* WS_WORKERS, when set, replaces the built-in default of --workers, so one
+ * supervisord environment (server_env = WS_WORKERS=64) can size every -N
+ * server. A -1 contestant is by definition one event loop: it accepts only
+ * WS_WORKERS=1, and says so, rather than silently ignoring the request. */
+static int env_workers(const char *name, int *workers)
+{
+    const char *s = getenv("WS_WORKERS");
+    if (!s)
+        return 0;
+    long long v;
+    if (parse_size(s, 256, &v) || strpbrk(s, "kKmM")) {
+        fprintf(stderr, "%s: bad WS_WORKERS='%s': takes 0 to 256 (0 = one per CPU)\n", name, s);
+        return -1;
+    }
+    if (*workers == 1 && v != 1) {
+        fprintf(stderr, "%s: WS_WORKERS=%s, but this is a one-worker (-1) contestant: "
+                "unset WS_WORKERS or set it to 1 (--workers N still forks N loops)\n", name, s);
+        return -1;
+    }
+    *workers = (int)v;
+    return 0;
+}
+
 int ws_args_parse(struct ws_args *a, const char *name, int default_workers,
                   int argc, char **argv)
 {
+    if (env_workers(name, &default_workers) < 0)
+        return -1;
     *a = (struct ws_args){
         .name = name, .host = "0.0.0.0", .port = 8000,
         .workers = default_workers, .max_message = 16u << 20,

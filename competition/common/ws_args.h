@@ -16,7 +16,8 @@ struct ws_args {
 
 /* Fills *a with the defaults, then parses argv (--host, --port, --workers,
  * --max-message, --handshake-timeout-ms, --help). default_workers 0 means
- * one per online CPU. On a bad option prints a message and usage to stderr
+ * one per online CPU; the environment variable WS_WORKERS, when set,
+ * replaces it (a contestant whose default is 1 accepts only WS_WORKERS=1). On a bad option prints a message and usage to stderr
  * and returns -1 (the caller exits 2); --help prints usage and returns 1. */
 int ws_args_parse(struct ws_args *a, const char *name, int default_workers,
                   int argc, char **argv);
