@@ -399,9 +399,15 @@ static int resolve_host(struct run_opts *o, char *err, size_t errlen)
     return 0;
 }
 
-/* Which message mode, and the combinations that cannot work. */
-static int check_modes(struct run_opts *o, const bool *seen, char *err, size_t errlen)
+/* The options that cannot go together, each refused with the reason. */
+static int refuse_combinations(const struct run_opts *o, const bool *seen, char *err,
+                               size_t errlen)
 {
+    if (o->server_pid && o->server_stats) {
+        snprintf(err, errlen, "--server-pid and --server-stats: give one (the local pid or "
+                 "a command for a server elsewhere)");
+        return -1;
+    }
     unsigned modes = (o->saturate > 0) + o->hold + (o->steps.n > 0);
     if (modes > 1) {
         snprintf(err, errlen, "--saturate, --hold and --rate-steps are different message "
@@ -424,6 +430,12 @@ static int check_modes(struct run_opts *o, const bool *seen, char *err, size_t e
                  (unsigned long long)o->warmup_s, o->seconds);
         return -1;
     }
+    return 0;
+}
+
+/* The message mode the options chose, and the steps' schedule. */
+static void derive_mode(struct run_opts *o)
+{
     o->mode = o->saturate ? MODE_SATURATE : o->hold ? MODE_HOLD
             : o->steps.n ? MODE_STEPS : MODE_INTERVAL;
     if (o->steps.n) {
@@ -431,7 +443,6 @@ static int check_modes(struct run_opts *o, const bool *seen, char *err, size_t e
         o->steps.step_us = o->step_s * 1000000;
         o->steps.start_us = steps_start_after_ramp(o->clients, o->arrival_us);
     }
-    return 0;
 }
 
 /* Enough workers for the sockets, and with --storm no more than K (each
@@ -459,6 +470,9 @@ static int choose_workers(struct run_opts *o, char *err, size_t errlen)
     return 0;
 }
 
+/* Defaults, then the options, the positional arguments, what does not go
+ * together, and what follows from the rest: the mode, the address, the
+ * workers. */
 int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
     bool seen[N_OPTS] = {0};
@@ -466,14 +480,11 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
     int r = parse_options(argc, argv, o, seen, err, errlen);
     if (r)
         return r;
-    if (o->server_pid && o->server_stats) {
-        snprintf(err, errlen, "--server-pid and --server-stats: give one (the local pid or "
-                 "a command for a server elsewhere)");
-        return -1;
-    }
     if (parse_positional(argc, argv, o, err, errlen) < 0 ||
-        check_modes(o, seen, err, errlen) < 0 || resolve_host(o, err, errlen) < 0 ||
-        choose_workers(o, err, errlen) < 0)
+        refuse_combinations(o, seen, err, errlen) < 0)
+        return -1;
+    derive_mode(o);
+    if (resolve_host(o, err, errlen) < 0 || choose_workers(o, err, errlen) < 0)
         return -1;
     return 0;
 }
