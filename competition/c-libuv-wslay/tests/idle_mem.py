@@ -4,9 +4,10 @@
 Usage: idle_mem.py SERVER_BINARY PORT [N [server args]]
 Starts the server on 127.0.0.1:PORT, opens N (default 10000) connections
 from 4 client processes, completes the handshake on each, and reports
-(server RSS after - before) / N, summed over worker processes: first with
-the connections just upgraded, then after one 16-byte echo on each and 3 s
-of quiet (the glue releases idle wslay contexts after about a second).
+(server RSS after - before) / N, summed over its process group by the
+kit's client/build/procstat: first with the connections just upgraded,
+then after one 16-byte echo on each and 3 s of quiet (the glue releases
+idle wslay contexts after about a second).
 """
 import os
 import signal
@@ -20,6 +21,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "tests", "robust"))
 import wsmini  # noqa: E402
 
+# The kit's one sampler of memory (client/README.md; make -C client).
+PROCSTAT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "..", "client", "build", "procstat")
+
 HOST = "127.0.0.1"
 REQ = (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -27,19 +32,11 @@ MSG = b"\x82\x90\x01\x02\x03\x04" + bytes(16)
 
 
 def rss_kb(pid):
-    pids = [pid]
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            pids += [int(x) for x in f.read().split()]
-    except OSError:
-        pass
-    total = 0
-    for p in pids:
-        with open("/proc/%d/status" % p) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
+    """RSS of pid's process group in KiB, read by the kit's one sampler."""
+    r = subprocess.run([PROCSTAT, "--count", "1", str(pid)], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit("%s: %s" % (PROCSTAT, r.stderr.strip()))
+    return int(r.stdout.split()[1]) // 1024
 
 
 def recv_until(s, n):
@@ -85,8 +82,9 @@ def main():
     binary, port = sys.argv[1], int(sys.argv[2])
     total = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
     procs = 4
+    # its own process group: the one procstat sums (the workers of a -N server)
     server = subprocess.Popen([binary, "--host", HOST, "--port", str(port)] + sys.argv[4:],
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wsmini.wait_listening(HOST, port, server)
         time.sleep(0.5)
