@@ -9,8 +9,11 @@
 #
 # usage: client/bench/floor.sh [--clients N] [--seconds S] [--rounds R]
 #                              [--servers c-epoll-1,tcp-echo] [--out DIR]
-#                              [-- RUNTEST_OPTION...]
-# Options after -- go to runtest only (to measure a change of its own).
+#                              [--variant NAME=RUNTEST]... [-- RUNTEST_OPTION...]
+# Options after -- go to runtest only. --variant adds another runtest
+# binary (a change of the kit's client, measured before/after in the same
+# session): each round then runs kit, every variant and floor, the order
+# rotating by one each round.
 # A benchmark, not a test: run it alone, under the kit's heavy lock:
 #   flock /tmp/kit-heavy.lock client/bench/floor.sh --clients 10000 --seconds 30
 # Each run's output stays in DIR (default a new /tmp/floor.XXXXXX): kit-*.db
@@ -18,6 +21,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 CLIENTS=10000 SECONDS_RUN=30 ROUNDS=2 SERVERS=c-epoll-1,tcp-echo OUT=
+WHO="kit floor" RUNTEST_kit=client/build/runtest
 while [ $# -gt 0 ]; do
     case $1 in
         --clients) CLIENTS=$2; shift 2 ;;
@@ -25,6 +29,12 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --servers) SERVERS=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
+        --variant)
+            case $2 in
+                [a-z]*=*) v=${2%%=*}
+                    case $v in *[!a-z0-9_]*|floor|kit) echo "floor.sh: --variant NAME: a-z, 0-9, _, not kit or floor" >&2; exit 2 ;; esac; eval "RUNTEST_$v=\${2#*=}"; WHO="$WHO $v"; shift 2 ;;
+                *) echo "floor.sh: --variant wants NAME=RUNTEST (NAME in a-z), not '$2'" >&2; exit 2 ;;
+            esac ;;
         --) shift; break ;;
         *) echo "floor.sh: unknown option '$1' (see the usage at the top of $0)" >&2; exit 2 ;;
     esac
@@ -62,17 +72,29 @@ start() {
     eval "PORT_$(echo "$name" | tr - _)=$port PID_$(echo "$name" | tr - _)=$pid"
 }
 
+# rotate K WORD...: the words rotated left by K.
+rotate() {
+    local k=$1 i=0 head= tail=
+    shift
+    k=$((k % $#))
+    for w in "$@"; do
+        if [ $i -lt $k ]; then tail="$tail $w"; else head="$head $w"; fi
+        i=$((i + 1))
+    done
+    echo $head $tail
+}
+
 proto_of() { [ "$1" = tcp-echo ] && echo --tcp || :; }
 
-run_kit() {   # run_kit SERVER ROUND [RUNTEST_OPTION...]
-    local srv=$1 rnd=$2 v port pid
-    shift 2
+run_kit() {   # run_kit NAME SERVER ROUND [RUNTEST_OPTION...]: NAME's runtest
+    local who=$1 srv=$2 rnd=$3 v port pid bin
+    shift 3
     v=$(echo "$srv" | tr - _)
-    eval "port=\$PORT_$v pid=\$PID_$v"
-    client/build/runtest "$OUT/kit-$srv-$rnd.db" "$SECONDS_RUN" 127.0.0.1 "$port" "$CLIENTS" \
+    eval "port=\$PORT_$v pid=\$PID_$v bin=\$RUNTEST_$who"
+    $bin "$OUT/$who-$srv-$rnd.db" "$SECONDS_RUN" 127.0.0.1 "$port" "$CLIENTS" \
         --quiet --label "$srv" --server-pid "$pid" $(proto_of "$srv") "$@" \
-        >"$OUT/kit-$srv-$rnd.log" 2>&1 || :
-    client/build/compile_stats --json "$OUT/kit-$srv-$rnd.db" >"$OUT/kit-$srv-$rnd.json" || :
+        >"$OUT/$who-$srv-$rnd.log" 2>&1 || :
+    client/build/compile_stats --json "$OUT/$who-$srv-$rnd.db" >"$OUT/$who-$srv-$rnd.json" || :
 }
 
 run_floor() {   # run_floor SERVER ROUND
@@ -87,17 +109,16 @@ SERVER_LIST=$(echo "$SERVERS" | tr , ' ')
 for s in $SERVER_LIST; do start "$s"; done
 {
     echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "== $CLIENTS clients, ${SECONDS_RUN} s, $ROUNDS rounds, servers $SERVERS${*:+, runtest $*}"
+    echo "== $CLIENTS clients, ${SECONDS_RUN} s, $ROUNDS rounds, servers $SERVERS, clients $WHO${*:+, runtest $*}"
 } | tee "$OUT/table.txt"
 ORDER=""
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
     for s in $SERVER_LIST; do
-        # Alternate who goes first, so neither always runs on a warmer machine.
-        if [ $((r % 2)) -eq 1 ]; then first=kit second=floor; else first=floor second=kit; fi
-        for who in $first $second; do
+        # Rotate who goes first, so none always runs on a warmer machine.
+        for who in $(rotate $((r - 1)) $WHO); do
             sleep 2   # the last run's sockets close; TIME_WAIT is reused on loopback
-            "run_$who" "$s" "$r" "$@"
+            if [ "$who" = floor ]; then run_floor "$s" "$r"; else run_kit "$who" "$s" "$r" "$@"; fi
             ORDER="$ORDER $who-$s-$r"
         done
     done
@@ -132,14 +153,13 @@ print(fmt2.format("server", "", "p50", "p99", "p99.9", "p50", "p99", "p99.9"))
 keys = ("p50", "p99", "p999")
 for server in dict.fromkeys(k[0] for k in runs):
     med = {}
-    for who in ("kit", "floor"):
-        rs = runs.get((server, who), [])
-        if not rs:
-            continue
+    for who in dict.fromkeys(k[1] for k in runs if k[0] == server):
+        rs = runs[(server, who)]
         med[who] = [statistics.median(r[i][k] for r in rs) for i in (0, 1) for k in keys]
         print(fmt2.format(server, who, *[f"{v:g}" for v in med[who]]))
-    if len(med) == 2:
-        ratio = [f"{k / f:.2f}" if f else "-" for k, f in zip(med["kit"], med["floor"])]
-        print(fmt2.format(server, "kit/floor", *ratio))
+    for who in med:
+        if who != "floor" and "floor" in med:
+            ratio = [f"{k / f:.2f}" if f else "-" for k, f in zip(med[who], med["floor"])]
+            print(fmt2.format(server, f"{who}/floor", *ratio))
 EOF
 echo "== outputs in $OUT"
