@@ -93,5 +93,27 @@ check "repeat 3: c10k's servers not in one order every repeat ($orders orders)" 
 tracks=$(printf '%s\n' "$out" | sed -n 's/^[^ ]* \([a-z0-9]*\) .* 2 \/.*/\1/p' | uniq | tr '\n' ' ')
 check "repeat 3: each repeat still track by track ($tracks)" [ "$tracks" = "c10k throughput capacity handshakes slo " ]
 
+# The kit's configs: every track; `make suite` (small-scale) within its
+# 15-minute budget: runtest's SECONDS of every run, plus about 1 s each for
+# the drain and close and 1 s for start, verify and stop (measured here: a
+# 5-s c10k run's unit took 6 s from start to the next start) must stay
+# under 12 minutes, leaving 3 for ./install, make and the report.
+for ini in small-scale full-scale; do
+    out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/$ini.ini" 2>&1)
+    check "ini/$ini.ini: a dry run (exit $?)" [ -n "$out" ]
+    tracks=$(printf '%s\n' "$out" | sed -n 's/^[^ ]* \([a-z0-9]*\) .* 1 [^ ]*: .*/\1/p' | sort -u | tr '\n' ' ')
+    check "ini/$ini.ini: every track ($tracks)" [ "$tracks" = "c10k capacity handshakes slo throughput " ]
+done
+check "ini/full-scale.ini: repeat 3, references all" \
+    sh -c "grep -q '^repeat = 3$' '$root/ini/full-scale.ini' && grep -q '^references = all$' '$root/ini/full-scale.ini'"
+check "ini/small-scale.ini: references = tcp-echo" grep -q '^references = tcp-echo$' "$root/ini/small-scale.ini"
+out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/small-scale.ini" 2>&1)
+check "ini/small-scale.ini: tcp-echo in c10k, throughput and capacity only, over --tcp" \
+    [ "$(printf '%s\n' "$out" | grep '^tcp-echo ' | grep -c -- ' --tcp ')/$(printf '%s\n' "$out" | grep '^tcp-echo ' | cut -d' ' -f2 | sort -u | tr '\n' ' ')" = "6/c10k capacity throughput " ]
+runs=$(printf '%s\n' "$out" | grep -c 'client/build/runtest')
+secs=$(printf '%s\n' "$out" | sed -n 's/.*: client\/build\/runtest [^ ]* \([0-9]*\) .*/\1/p' | awk '{ s += $1 + 1 } END { print s }')
+check "ini/small-scale.ini: $runs runs of $secs s in all, with 1 s each for start and stop under 12 minutes" \
+    [ $((secs + runs)) -lt 720 ]
+
 echo "$0: $fails failure(s)"
 [ $fails = 0 ]
