@@ -142,10 +142,12 @@ static void check_requires(struct ref_state *st)
     for (char *t = strtok_r(buf, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
         if (present(st->dir, t))
             continue;
+        snprintf(st->s->install, sizeof(st->s->install), "%s",
+                 st->install[0] ? st->install : "see its README.md");
         snprintf(st->s->unavailable, sizeof(st->s->unavailable),
                  "requires %s, which is missing (%s); install: %s", t,
                  strchr(t, '/') ? "no such file in its directory" : "not on PATH",
-                 st->install[0] ? st->install : "see its README.md");
+                 st->s->install);
         return;
     }
 }
@@ -159,7 +161,7 @@ int servers_load_reference(const char *dir, const struct suite_config *cfg, stru
     s->protocol = PROTO_WEBSOCKET;
     for (int i = 0; i < TRACK_COUNT; i++)
         s->tracks[i] = true;
-    s->unavailable[0] = 0;
+    s->unavailable[0] = s->install[0] = 0;
     struct ref_state st = { .cfg = cfg, .s = s, .dir = dir };
     int rc = ini_parse(path, ref_key, &st);
     if (rc == -1) {

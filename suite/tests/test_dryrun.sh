@@ -63,8 +63,8 @@ check "capacity: --hold, SECONDS = 1 s of arrivals + 1 s settling" [ "$(line a c
     "client/build/runtest $db/capacity/a/default-1.db 2 $R 50 --hold --arrival-us 1000 --label a --server-pid PID" ]
 check "handshakes: --storm 8, holding" [ "$(line a handshakes default 1)" = \
     "client/build/runtest $db/handshakes/a/default-1.db 2 $R 100 --storm 8 --interval-ms 3600000 --label a --server-pid PID" ]
-check "slo: rate steps, SECONDS = arrivals + 2 steps" [ "$(line b slo default 1)" = \
-    "client/build/runtest $db/slo/b/default-1.db 3 $R 20 --rate-steps 200,400 --step-s 1 --slo-p99-us 200000 --arrival-us 1000 --label b --server-pid PID" ]
+check "slo: rate steps, SECONDS = step 1 at 2 s (after the ramp, the client's rule) + 2 steps" [ "$(line b slo default 1)" = \
+    "client/build/runtest $db/slo/b/default-1.db 4 $R 20 --rate-steps 200,400 --step-s 1 --slo-p99-us 200000 --arrival-us 1000 --label b --server-pid PID" ]
 check "tcp-ref: --tcp in its tracks" [ "$(line tcp-ref throughput c4-k1-s20 1)" = \
     "client/build/runtest $db/throughput/tcp-ref/c4-k1-s20-1.db 3 $R 4 --saturate 1 --size 20 --warmup-s 1 --tcp --label tcp-ref --server-pid PID" ]
 check "tcp-ref: only in throughput and capacity" \

@@ -67,7 +67,8 @@ static void reference_files(void)
           rc ? err : "loaded");
     CHECK(s.tracks[TRACK_THROUGHPUT] && s.tracks[TRACK_CAPACITY] && !s.tracks[TRACK_C10K] &&
           !s.tracks[TRACK_SLO], "its tracks: throughput and capacity");
-    CHECK(!s.unavailable[0], "sh on PATH and build/tcp-echo present: available (%s)", s.unavailable);
+    CHECK(!s.unavailable[0] && !s.install[0], "sh on PATH and build/tcp-echo present: available "
+          "(%s)", s.unavailable);
 
     write_file("servers/node-ws/reference.conf", "requires = no-such-command-x1\n"
                "install = ./install\n", 0644);
@@ -77,6 +78,7 @@ static void reference_files(void)
           "defaults: websocket, every track");
     CHECK(!strcmp(s.unavailable, "requires no-such-command-x1, which is missing (not on PATH); "
                   "install: ./install"), "missing command: %s", s.unavailable);
+    CHECK(!strcmp(s.install, "./install"), "the install command alone: %s", s.install);
 
     write_file("servers/gone/reference.conf", "requires = lib/x.so\n", 0644);
     snprintf(d, sizeof(d), "%s/servers/gone", dir);

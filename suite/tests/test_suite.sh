@@ -186,6 +186,8 @@ M=c10k/missing-ref/default-1
 check "missing-ref: not available, the missing command and the install hint" \
     [ "$(meta $M suite.status)/$(meta $M suite.reason)" = \
       "not available/requires no-such-command-wskit, which is missing (not on PATH); install: apt-get install no-such-package" ]
+check "missing-ref: the install command alone, for the report" \
+    [ "$(meta $M suite.install)" = "apt-get install no-such-package" ]
 check "missing-ref: said before the first server" grep -q "missing-ref is not available" "$tmp/out1"
 check "missing-ref: not started" [ -z "$(meta $M suite.started_at)" ]
 check "summary.csv: c-epoll-1 ok with 20 clients" \
@@ -213,11 +215,12 @@ check "server_env, supervisord already running: recorded as not applied" \
 sed -i '/^server_env/d; /^references/d' "$tmp/suite.ini"
 
 # server_env for the supervisord --supervise starts (its own config here).
+# A -N server: a -1 server refuses WS_WORKERS other than 1 (CONTRACTS).
 mkdir -p "$tmp/envsup"
 supervisord_head "$sup_env" >"$tmp/envsup/supervisord.conf"
 cat >>"$tmp/envsup/supervisord.conf" <<CONF
 [program:envprobe]
-command = /bin/sh -c 'echo "WS_WORKERS=\$WS_WORKERS" >$tmp/envsup/probe; exec $echo_bin --port $srv --host 127.0.0.1'
+command = /bin/sh -c 'echo "WS_WORKERS=\$WS_WORKERS" >$tmp/envsup/probe; exec $root/competition/c-epoll-N/build/c-epoll-N --port $srv --host 127.0.0.1'
 autostart = false
 startsecs = 1
 startretries = 0
