@@ -123,10 +123,12 @@ static bool on_path(const char *cmd)
     return false;
 }
 
-/* A `requires` entry: a file relative to the reference's directory, or
- * (without a slash) a command on PATH. */
+/* A `requires` entry: an absolute path, a file relative to the
+ * reference's directory, or (without a slash) a command on PATH. */
 static bool present(const char *dir, const char *item)
 {
+    if (item[0] == '/')
+        return access(item, F_OK) == 0;
     char full[8192];
     snprintf(full, sizeof(full), "%s/%s", dir, item);
     if (access(full, F_OK) == 0)
@@ -146,7 +148,8 @@ static void check_requires(struct ref_state *st)
                  st->install[0] ? st->install : "see its README.md");
         snprintf(st->s->unavailable, sizeof(st->s->unavailable),
                  "requires %s, which is missing (%s); install: %s", t,
-                 strchr(t, '/') ? "no such file in its directory" : "not on PATH",
+                 t[0] == '/' ? "no such file" : strchr(t, '/') ? "no such file in its directory"
+                                                                : "not on PATH",
                  st->s->install);
         return;
     }

@@ -86,6 +86,17 @@ static void reference_files(void)
     CHECK(!strcmp(s.unavailable, "requires lib/x.so, which is missing (no such file in its "
                   "directory); install: see its README.md"), "missing file: %s", s.unavailable);
 
+    /* An absolute path stays absolute (python-websockets names Debian's
+     * module file). */
+    write_file("servers/abs/reference.conf", "requires = /bin/sh, /no/such/file-wskit\n", 0644);
+    snprintf(d, sizeof(d), "%s/servers/abs", dir);
+    servers_load_reference(d, &cfg, &s, err, sizeof(err));
+    CHECK(!strcmp(s.unavailable, "requires /no/such/file-wskit, which is missing (no such "
+                  "file); install: see its README.md"), "absolute path: %s", s.unavailable);
+    write_file("servers/abs/reference.conf", "requires = /bin/sh\n", 0644);
+    servers_load_reference(d, &cfg, &s, err, sizeof(err));
+    CHECK(!s.unavailable[0], "absolute path present: available (%s)", s.unavailable);
+
     write_file("servers/bad/reference.conf", "protocol = tcp\n\nprotocol2 = x\n", 0644);
     snprintf(d, sizeof(d), "%s/servers/bad", dir);
     rc = servers_load_reference(d, &cfg, &s, err, sizeof(err));
