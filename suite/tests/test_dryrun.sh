@@ -98,14 +98,16 @@ check "repeat 3: each repeat still track by track ($tracks)" [ "$tracks" = "c10k
 # the drain and close and 1 s for start, verify and stop (measured here: a
 # 5-s c10k run's unit took 6 s from start to the next start) must stay
 # under 12 minutes, leaving 3 for ./install, make and the report.
-for ini in small-scale full-scale; do
+for ini in small-scale medium-scale full-scale; do
     out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/$ini.ini" 2>&1)
     check "ini/$ini.ini: a dry run (exit $?)" [ -n "$out" ]
     tracks=$(printf '%s\n' "$out" | sed -n 's/^[^ ]* \([a-z0-9]*\) .* 1 [^ ]*: .*/\1/p' | sort -u | tr '\n' ' ')
     check "ini/$ini.ini: every track ($tracks)" [ "$tracks" = "c10k capacity handshakes slo throughput " ]
 done
-check "ini/full-scale.ini: repeat 3, references all" \
-    sh -c "grep -q '^repeat = 3$' '$root/ini/full-scale.ini' && grep -q '^references = all$' '$root/ini/full-scale.ini'"
+for ini in full-scale medium-scale; do
+    check "ini/$ini.ini: repeat 3, references all" \
+        sh -c "grep -q '^repeat = 3$' '$root/ini/$ini.ini' && grep -q '^references = all$' '$root/ini/$ini.ini'"
+done
 check "ini/small-scale.ini: references = tcp-echo" grep -q '^references = tcp-echo$' "$root/ini/small-scale.ini"
 out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/small-scale.ini" 2>&1)
 check "ini/small-scale.ini: tcp-echo in c10k, throughput and capacity only, over --tcp" \
