@@ -188,6 +188,8 @@ M=c10k/missing-ref/default-1
 check "missing-ref: not available, the missing command and the install hint" \
     [ "$(meta $M suite.status)/$(meta $M suite.reason)" = \
       "not available/requires no-such-command-wskit, which is missing (not on PATH); install: apt-get install no-such-package" ]
+check "missing-ref: the install command alone, for the report" \
+    [ "$(meta $M suite.install)" = "apt-get install no-such-package" ]
 check "missing-ref: said before the first server" grep -q "missing-ref is not available" "$tmp/out1"
 check "missing-ref: not started" [ -z "$(meta $M suite.started_at)" ]
 check "summary.csv: c-epoll-1 ok with 20 clients" \
