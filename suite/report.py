@@ -132,13 +132,23 @@ def intro(meta):
 
 
 def not_ok(all_runs):
-    failed = [r for r in all_runs if r["status"] != "ok"]
-    if not failed:
+    """The runs that did not finish ok, with why; a server not available is
+    one line (the runner wrote a database for each of its runs)."""
+    items, unavailable = [], {}
+    for r in all_runs:
+        if r["status"] == "not available":
+            tracks = unavailable.setdefault((r["server"], r["reason"]), [])
+            if r["track"] not in tracks:
+                tracks.append(r["track"])
+        elif r["status"] != "ok":
+            items.append("%s (%s): %s%s" % (r["server"], r["db"], r["status"],
+                                            (": " + r["reason"]) if r["reason"] else ""))
+    items += ["%s (%s): not available%s" % (server, ", ".join(tracks),
+                                            (": " + reason) if reason else "")
+              for (server, reason), tracks in unavailable.items()]
+    if not items:
         return []
-    return [doc.Heading(2, "Runs that did not finish ok"),
-            doc.List(["%s (%s): %s%s" % (r["server"], r["db"], r["status"],
-                                         (": " + r["reason"]) if r["reason"] else "")
-                      for r in failed])]
+    return [doc.Heading(2, "Runs that did not finish ok"), doc.List(items)]
 
 
 def appendix(meta, all_runs, db_root, out):

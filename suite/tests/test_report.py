@@ -263,6 +263,55 @@ def check_track_figures(root):
     check(j["steps"][1]["lost"] == 1 and j["steps"][1]["met"] is False, "slo beta: step 2 lost one")
 
 
+def check_reference_ratios(readme):
+    """Each contestant's median over the best WebSocket reference's and over
+    tcp-echo's, by hand from the fixtures' medians; a WebSocket reference over
+    tcp-echo alone; tcp-echo over nothing; a reference not available shown
+    as such with the runner's reason (its install command)."""
+    thr = cells(section(readme, "throughput:"))
+    # msg/s: beta 2050 / node-ws 1080 = 1.898, / tcp-echo 4000 = 0.5125; alpha 1150
+    # / 1080 = 1.065, / 4000 = 0.2875; node-ws 1080 / 4000 = 0.27.
+    # CPU/msg: alpha 12 us / node-ws 26 = 0.4615, / tcp-echo 2 = 6; beta 6.5 / 26 = 0.25.
+    want = {("beta", "msg/s vs references"): "1.9x node-ws, 0.51 of tcp-echo",
+            ("alpha", "msg/s vs references"): "1.1x node-ws, 0.29 of tcp-echo",
+            ("node-ws", "msg/s vs references"): "0.27 of tcp-echo",
+            ("tcp-echo", "msg/s vs references"): "",
+            ("python-websockets", "msg/s vs references"): "",
+            ("alpha", "CPU/msg vs references"): "0.46 of node-ws, 6x tcp-echo",
+            ("beta", "CPU/msg vs references"): "0.25 of node-ws, 3.3x tcp-echo"}
+    for (server, col), v in want.items():
+        got = same_text(thr.get(server, {}).get(col, "?"))
+        check(got == v, "throughput %s %s: %r (got %r)" % (server, col, v, got))
+    na = thr.get("python-websockets", {})
+    check(same_text(na.get("status", "")) == "not available; requires python3, which is missing "
+          "(not on PATH); install: ./install" and na.get("msg/s") == "-",
+          "throughput: python-websockets not available, with its install hint (%s)" % na)
+    # bytes/conn: alpha 11000 / node-ws 20000 = 0.55, / tcp-echo 2000 = 5.5; node-ws
+    # 20000 / 2000 = 10.
+    cap = cells(section(readme, "capacity:"))
+    for server, v in (("alpha", "0.55 of node-ws, 5.5x tcp-echo"), ("node-ws", "10x tcp-echo"),
+                      ("tcp-echo", "")):
+        got = same_text(cap.get(server, {}).get("vs references", "?"))
+        check(got == v, "capacity %s vs references: %r (got %r)" % (server, v, got))
+    lb = cells(section(readme, "Leaderboard"))
+    for server, col, v in (
+            ("alpha", "server CPU/msg", "tie #2 12.00 us (10.00 us-14.00 us); 0.46 of node-ws, "
+                                        "6x tcp-echo"),
+            ("alpha", "capacity: bytes/idle conn", "#3 10.7 KiB (9.8 KiB-11.7 KiB); 0.55 of "
+                                                   "node-ws, 5.5x tcp-echo"),
+            ("node-ws", "throughput: msg/s", "1,080 msg/s; 0.27 of tcp-echo"),
+            ("tcp-echo", "throughput: msg/s", "4,000 msg/s"),
+            ("python-websockets", "throughput: msg/s", "not available"),
+            ("python-websockets", "capacity: bytes/idle conn", "")):
+        got = same_text(lb.get(server, {}).get(col, "?"))
+        check(got == v, "leaderboard %s %s: %r (got %r)" % (server, col, v, got))
+    check("python-websockets is not available on this machine, so it has no figures: requires "
+          "python3, which is missing (not on PATH); install: ./install." in readme,
+          "leaderboard notes: python-websockets not available, with its install hint")
+    check(readme.count("python-websockets (throughput): not available: requires python3") == 1,
+          "not-ok list: python-websockets once for its two runs")
+
+
 def section(text, title):
     """The lines of README.md's section TITLE (up to the next ## heading)."""
     lines = text.splitlines()
@@ -322,8 +371,9 @@ def check_tracks(tmp):
     # gamma 1150-1300 overlap: a tie for 2. capacity (lower is better): beta
     # 4000-5000, delta 7000 (one run), alpha 10000-12000. handshakes: alpha
     # 180-200, beta 100. slo: alpha 2000, beta 1000. References unranked.
-    want = {"throughput": {"beta": "1", "alpha": "tie 2", "gamma": "tie 2", "tcp-echo": ""},
-            "capacity": {"beta": "1", "delta": "2", "alpha": "3", "node-ws": ""},
+    want = {"throughput": {"beta": "1", "alpha": "tie 2", "gamma": "tie 2", "node-ws": "",
+                           "python-websockets": "", "tcp-echo": ""},
+            "capacity": {"beta": "1", "delta": "2", "alpha": "3", "node-ws": "", "tcp-echo": ""},
             "handshakes": {"alpha": "1", "beta": "2"}, "slo": {"alpha": "1", "beta": "2"}}
     for track, ranks in want.items():
         lines = section(readme, track + ":")
@@ -335,18 +385,13 @@ def check_tracks(tmp):
         is_ref = ["(reference)" in l.split("|")[1] for l in t[1:end]]
         check(is_ref == sorted(is_ref) and len(is_ref) == len(ranks),
               "%s section: references below contestants %s" % (track, is_ref))
-    thr = cells(section(readme, "throughput:"))
-    # beta 2050 / tcp-echo 4000 = 0.51; capacity alpha 11000 / node-ws 20000 = 0.55
-    check(same_text(thr.get("beta", {}).get("msg/s vs raw TCP", "")) == "0.51 of tcp-echo",
-          "throughput: beta is 0.51 of tcp-echo (%s)" % thr.get("beta"))
+    check_reference_ratios(readme)
     cap = cells(section(readme, "capacity:"))
-    check(same_text(cap.get("alpha", {}).get("vs references", "")) == "0.55 of node-ws",
-          "capacity: alpha is 0.55 of node-ws (%s)" % cap.get("alpha", {}).get("vs references"))
     check(cap.get("delta", {}).get("frees idle state") == "yes" and
           cap.get("alpha", {}).get("frees idle state") == "no", "capacity: who frees idle state")
     lb = cells(section(readme, "Leaderboard"))
-    check(same_text(lb.get("beta", {}).get("throughput: msg/s", "")).startswith(
-        "#1 2,050 msg/s (0.51 of tcp-echo) (2,000 msg/s-2,100 msg/s)"),
+    check(same_text(lb.get("beta", {}).get("throughput: msg/s", "")) ==
+          "#1 2,050 msg/s (2,000 msg/s-2,100 msg/s); 1.9x node-ws, 0.51 of tcp-echo",
         "leaderboard: beta #1 in throughput, with its ratio and spread (%s)"
         % lb.get("beta", {}).get("throughput: msg/s"))
     check(same_text(lb.get("alpha", {}).get("throughput: msg/s", "")).startswith("tie #2") and
@@ -355,7 +400,8 @@ def check_tracks(tmp):
     check(lb.get("alpha", {}).get("capacity: bytes/idle conn", "").startswith("#3") and
           lb.get("gamma", {}).get("flags") == "machine-bound", "leaderboard: capacity #3, flags")
     names = list(lb)
-    check(names[-2:] == ["node-ws", "tcp-echo"], "leaderboard: references last %s" % names)
+    check([n.split(" (")[0] for n in names[-3:]] == ["node-ws", "python-websockets", "tcp-echo"],
+          "leaderboard: references last %s" % names)
     check("alpha and gamma tie at #2" in readme and "msg/s, the steadier here" in readme,
           "notes: the tie and the steadier figure named")
     with open(os.path.join(out, "index.html")) as f:
