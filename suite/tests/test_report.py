@@ -110,6 +110,25 @@ def check_v1(tmp):
         check(solo.get(k) == v, "v1 solo %s = %s (got %s)" % (k, v, solo.get(k)))
     check(s.get("gamma", {}).get("cpu_us_per_message") == "" and
           s.get("gamma", {}).get("crashes") == "50", "v1 gamma: 50 crashes, no CPU/msg")
+    # The top-level ./report (what a user types) on the old layout: the same summary.
+    top = os.path.join(HERE, "..", "..", "report")
+    p = subprocess.run([top, root, out + "-top"], capture_output=True, text=True, timeout=300)
+    with open(os.path.join(out, "summary.csv")) as f1, \
+            open(os.path.join(out + "-top", "summary.csv")) as f2:
+        check(p.returncode == 0 and f1.read() == f2.read(),
+              "v1: ./report at the kit root writes the same summary.csv (%d) %s"
+              % (p.returncode, p.stderr.strip()))
+    # An old database has no suite.track: c10k; no suite.kind: a contestant.
+    check(all(r.get("track") == "c10k" and r.get("kind") == "contestant" and
+              r.get("variant") == "default" for r in s.values()) and len(s) == 4,
+          "v1 summary.csv: every row track c10k, kind contestant, variant default")
+    runs_rows = read_csv(os.path.join(out, "runs.csv"), "db")
+    check(all(r.get("track") == "c10k" and r.get("kind") == "contestant"
+              for r in runs_rows.values()) and len(runs_rows) == 6,
+          "v1 runs.csv: every run track c10k, kind contestant")
+    with open(os.path.join(out, "summary.csv"), newline="") as f:
+        check(next(csv.reader(f))[:6] == ["track", "variant", "server", "kind", "runs", "status"],
+              "summary.csv: track, variant, server, kind lead every row")
     check(s.get("beta", {}).get("status") == "failed verification" and
           s.get("beta", {}).get("handshakes") == "", "v1 beta: failed verification, no figures")
 
@@ -348,6 +367,8 @@ def check_tracks(tmp):
             ("alpha", "throughput_server_cpu_us_per_message"): "12",
             ("beta", "throughput_msgs_per_s"): "2050", ("gamma", "throughput_msgs_per_s"): "1225",
             ("gamma", "machine_bound"): "1", ("tcp-echo", "kind"): "reference",
+            ("node-ws", "kind"): "reference", ("alpha", "kind"): "contestant",
+            ("python-websockets", "status"): "not available", ("alpha", "track"): "throughput",
             ("alpha", "runs"): "2"}
     for (server, k), v in want.items():
         got = s.get(t + (server,), {}).get(k)
