@@ -152,11 +152,14 @@ def leaderboard(groups, steady, cvs):
                             reference=kind == "reference"))
     blocks = [doc.Heading(2, "Leaderboard", "leaderboard-title"),
               doc.Table(["server"] + [c.title for c in cols] + ["flags"], rows, "leaderboard")]
+    refs = any(kind == "reference" for _, kind in servers)
     notes = ["Each cell: the contestant's rank in the track, the median over the repeats, the "
-             "min-max spread below it (in brackets in README.md), then its ratio to the "
-             "references. Contestants whose spreads overlap share a rank (\u201ctie\u201d): "
-             "no ranking is claimed between them. References (shaded, below) are not ranked.",
-             RATIO_NOTE]
+             "min-max spread below it (in brackets in the Markdown files)%s. Contestants whose "
+             "spreads overlap share a rank (\u201ctie\u201d): no ranking is claimed between "
+             "them.%s" % ((", then its ratio to the references", " References (shaded, below) "
+                           "are not ranked.") if refs else ("", ""))]
+    if refs:
+        notes.append(RATIO_NOTE)
     thr = next((c for c in cols if c.track == "throughput"), None)
     if thr:
         v = rank.variant_label(thr.groups, thr.groups[0].variant)

@@ -331,6 +331,27 @@ def check_reference_ratios(readme):
           "not-ok list: python-websockets once for its two runs")
 
 
+def check_leaderboard_md(out, readme, refs, title="# Leaderboard"):
+    """leaderboard.md, the README's results table: the same table and notes as
+    README.md's leaderboard, headed by the run, linking to the report beside it."""
+    with open(os.path.join(out, "leaderboard.md")) as f:
+        board = f.read()
+    lines = board.splitlines()
+    check(lines[0] == title, "leaderboard.md: heading %r (got %r)" % (title, lines[0]))
+    check("[README.md](README.md)" in board and "[index.html](index.html)" in board and
+          "[summary.csv](summary.csv)" in board, "leaderboard.md: links to the report beside it")
+    want = [l for l in section(readme, "Leaderboard") if l.startswith("|") or l.startswith("- ")]
+    got = [l for l in lines if l.startswith("|") or l.startswith("- ")]
+    check(got == want and len(got) > 3, "leaderboard.md: README.md's leaderboard table and notes")
+    rows = list(markdown_table([l for l in lines if l.startswith("|")]))
+    is_ref = ["(reference)" in r for r in rows]
+    check([r.split(" (")[0] for r in rows][len(rows) - len(refs):] == refs and
+          is_ref == [False] * (len(rows) - len(refs)) + [True] * len(refs),
+          "leaderboard.md: references %s last (%s)" % (refs, rows))
+    check("/tmp" not in board and "suite-test-report" not in board,
+          "leaderboard.md: no path of the machine it was written on")
+
+
 def section(text, title):
     """The lines of README.md's section TITLE (up to the next ## heading)."""
     lines = text.splitlines()
@@ -425,6 +446,7 @@ def check_tracks(tmp):
           "leaderboard: references last %s" % names)
     check("alpha and gamma tie at #2" in readme and "msg/s, the steadier here" in readme,
           "notes: the tie and the steadier figure named")
+    check_leaderboard_md(out, readme, ["node-ws", "python-websockets", "tcp-echo"])
     with open(os.path.join(out, "index.html")) as f:
         page = f.read()
     check(page.count("<tr class='ref'>") >= 6 and "id='leaderboard'" in page,
@@ -518,6 +540,7 @@ def check_pages_and_errors(tmp):
     check("<img src='latency.png'" in page and "<td>failed verification</td>" in page,
           "index.html shows the charts and the statuses")
     check_page(out, "v1")
+    check_leaderboard_md(out, readme, [], "# Leaderboard (ini/fixture.ini, 2026-12-01T00:00:00Z)")
 
     # Bad input: clear errors, non-zero exits.
     p = subprocess.run([REPORT, os.path.join(tmp, "nope")], capture_output=True, text=True)
