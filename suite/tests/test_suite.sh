@@ -11,6 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 require_built
 echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
+# A -1 server refuses WS_WORKERS other than 1: the server_env probe runs a -N.
+echo_n_bin=$root/competition/c-epoll-N/build/c-epoll-N
 # Nothing the runner does may change a tracked file of the kit.
 tracked_before=$(git -C "$root" status --porcelain --untracked-files=no 2>&1)
 
@@ -186,6 +188,8 @@ M=c10k/missing-ref/default-1
 check "missing-ref: not available, the missing command and the install hint" \
     [ "$(meta $M suite.status)/$(meta $M suite.reason)" = \
       "not available/requires no-such-command-wskit, which is missing (not on PATH); install: apt-get install no-such-package" ]
+check "missing-ref: the install command alone, for the report" \
+    [ "$(meta $M suite.install)" = "apt-get install no-such-package" ]
 check "missing-ref: said before the first server" grep -q "missing-ref is not available" "$tmp/out1"
 check "missing-ref: not started" [ -z "$(meta $M suite.started_at)" ]
 check "summary.csv: c-epoll-1 ok with 20 clients" \
@@ -217,7 +221,7 @@ mkdir -p "$tmp/envsup"
 supervisord_head "$sup_env" >"$tmp/envsup/supervisord.conf"
 cat >>"$tmp/envsup/supervisord.conf" <<CONF
 [program:envprobe]
-command = /bin/sh -c 'echo "WS_WORKERS=\$WS_WORKERS" >$tmp/envsup/probe; exec $echo_bin --port $srv --host 127.0.0.1'
+command = /bin/sh -c 'echo "WS_WORKERS=\$WS_WORKERS" >$tmp/envsup/probe; exec $echo_n_bin --port $srv --host 127.0.0.1'
 autostart = false
 startsecs = 1
 startretries = 0
