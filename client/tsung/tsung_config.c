@@ -114,8 +114,8 @@ static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
              "V -> V end", CONFIG_SERVER_START_DATE, t0_us, LAUNCH_LEAD_MS * 1000);
     eval_var(f, "kit_start", b);
     /* Users are launched LAUNCH_LEAD_MS early (write_config) and sleep to
-     * their due time, t0 + id * --arrival-us; then a "KIT-INIT id" record
-     * marks the connect, the kit's ws_init. */
+     * their due time, t0 + id * --arrival-us; then a "KIT-INIT id node"
+     * record marks the connect, the kit's ws_init, and where it ran. */
     snprintf(b, sizeof b,
              "W = Lookup(kit_start) + (Lookup(tsung_userid) - 1) * %" PRIu64
              " - (erlang:system_time(microsecond) - %" PRIu64 "), "
@@ -124,7 +124,7 @@ static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
     fputs("      <thinktime value=\"%%_kit_wait%%\" random=\"false\"/>\n", f);
     eval_var(f, "kit_init",
              "ts_mon:sendmes({full, self(), list_to_binary(\"" INIT_RECORD "\" ++ "
-             "integer_to_list(Lookup(tsung_userid) - 1))}), 0");
+             "integer_to_list(Lookup(tsung_userid) - 1) ++ \" \" ++ atom_to_list(node()))}), 0");
     fputs("      <request><websocket type=\"connect\" path=\"/\"/></request>\n", f);
     snprintf(b, sizeof b, "erlang:system_time(microsecond) - %" PRIu64, t0_us);
     eval_var(f, "kit_open", b);

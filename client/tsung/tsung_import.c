@@ -46,6 +46,13 @@ struct conn {
     struct frame_rx rx;
 };
 
+/* How many clients each Tsung node (load host VM) ran. */
+#define MAX_NODES 256
+struct node_count {
+    char name[128];
+    long long clients;
+};
+
 struct importer {
     struct tsung_opts o;
     uint64_t t0_us, interval_us;
@@ -59,6 +66,8 @@ struct importer {
     bool emit;                 /* second pass: write events */
     int64_t *ids;              /* pass 1's client id of each connection */
     size_t n_ids, new_seen;
+    struct node_count nodes[MAX_NODES];
+    unsigned n_nodes;
     struct db db;
     size_t in_tx;
     long long n_events[8];
@@ -198,16 +207,38 @@ static bool is_kit_record(const uint8_t *p, size_t n)
     return n >= 4 && memcmp(p, "KIT-", 4) == 0;
 }
 
-/* The client id of a KIT-INIT record, or -1 (not one, or out of range). */
-static int64_t init_record_id(const struct importer *im, const uint8_t *p, size_t n)
+/* The client id of a KIT-INIT record, or -1 (not one, or out of range);
+ * *node, *node_len: the node name after it. */
+static int64_t init_record_id(const struct importer *im, const uint8_t *p, size_t n,
+                              const uint8_t **node, size_t *node_len)
 {
-    size_t k = strlen(INIT_RECORD);
+    size_t k = strlen(INIT_RECORD), i;
     if (n <= k || memcmp(p, INIT_RECORD, k) != 0)
         return -1;
     int64_t id = 0;
-    for (size_t i = k; i < n && p[i] >= '0' && p[i] <= '9' && id <= UINT32_MAX; i++)
+    for (i = k; i < n && p[i] >= '0' && p[i] <= '9' && id <= UINT32_MAX; i++)
         id = id * 10 + (p[i] - '0');
+    *node = i < n && p[i] == ' ' ? p + i + 1 : p + n;
+    *node_len = (size_t)(p + n - *node);
     return id < (int64_t)im->o.clients ? id : -1;
+}
+
+static void count_node(struct importer *im, const uint8_t *name, size_t len)
+{
+    if (len == 0 || len >= sizeof im->nodes[0].name)
+        return;
+    unsigned i;
+    for (i = 0; i < im->n_nodes; i++)
+        if (strlen(im->nodes[i].name) == len && memcmp(im->nodes[i].name, name, len) == 0)
+            break;
+    if (i == im->n_nodes) {
+        if (im->n_nodes == MAX_NODES)
+            return;
+        memcpy(im->nodes[i].name, name, len);
+        im->nodes[i].name[len] = '\0';
+        im->n_nodes++;
+    }
+    im->nodes[i].clients++;
 }
 
 /* --- record lengths (see dump.h) ----------------------------------------------- */
@@ -271,12 +302,15 @@ static void find_t0(struct importer *im, const uint8_t *buf, size_t len)
 static void on_send(struct importer *im, struct conn *c, uint64_t t, const uint8_t *p, size_t n)
 {
     if (is_kit_record(p, n)) {
-        int64_t id = init_record_id(im, p, n);
+        const uint8_t *node;
+        size_t node_len;
+        int64_t id = init_record_id(im, p, n, &node, &node_len);
         if (id < 0)
             return;
         if (!im->emit) {
             c->client = id;
             im->clients[id].init_us = (int64_t)t;
+            count_node(im, node, node_len);
         }
         event(im, EVENT_WS_INIT, c->client, t, 0,
               (int64_t)t - (int64_t)((uint64_t)c->client * im->o.arrival_us), 0, NULL);
@@ -607,6 +641,14 @@ static void write_meta(struct importer *im, const char *command, const char *xml
     if (n < sizeof buf - 1)
         snprintf(buf + n, sizeof buf - n, "%s", n ? "}" : "{}");
     r |= db_meta(d, "tsung.counters", buf);
+    n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < im->n_nodes && n < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%s\":%lld", i ? "," : "{",
+                              im->nodes[i].name, im->nodes[i].clients);
+    if (n < sizeof buf - 1)
+        snprintf(buf + n, sizeof buf - n, "%s", n ? "}" : "{}");
+    r |= db_meta(d, "tsung.clients_per_node", buf);
     r |= db_meta(d, "complete", failed ? "0" : "1");
     if (failed)
         r |= db_meta(d, "incomplete_reason", failed);

@@ -16,7 +16,8 @@
 
 /* The dump record the session writes with the run's t0 (see tsung_config.c). */
 #define T0_RECORD "KIT-T0 "
-/* ... and the one each user writes just before it connects, with its id. */
+/* ... and the one each user writes just before it connects: its id and
+ * its Erlang node (which load host). */
 #define INIT_RECORD "KIT-INIT "
 
 struct load_host {
