@@ -10,15 +10,21 @@ CHECK is one of
   slowloris     300 handshakes that never finish (silent, half a request, one
                 byte every 0.5 s) do not stop another client from being
                 served, and the server closes each of them after at least
-                half the handshake timeout and within timeout + 3 s.
+                half the handshake timeout and within timeout + 3 s; one
+                more half request, opened last, within timeout + 1 s.
   slow-readers  8 clients send large messages and never read their echoes
                 while 4 others keep echoing: the others are still served and
-                the server's RSS grows by at most 64 MiB.
+                the server's RSS grows by at most 64 MiB. Then a lone client
+                that never reads, with 64 KiB and with 1 MiB messages: the
+                server stops reading it before 256 MiB, its RSS growing by
+                at most 64 MiB and 16 MiB.
   fd-exhaustion the server runs under `prlimit --nofile=256`; 400 clients
                 per worker connect: while they hold on, and after they leave,
                 the server uses under 0.2 s of CPU per 2 s (not spinning on
-                accept), and afterwards it serves a new client.
-  abuse         garbage before and after the handshake, truncated frames,
+                accept), it upgrades what fits (over 64, under 256 per
+                process) and afterwards it serves a new client.
+  abuse         garbage before and after the handshake (a close sent for it
+                says 1002), truncated frames,
                 resets in the middle of a handshake and of a frame, then
                 10,000 connect/close cycles: the server keeps running and
                 serves a probe after each step. All of it three times (more
@@ -90,10 +96,10 @@ def rst_close(s):
     s.close()
 
 
-def wait_closed(socks, deadline, t0=None):
+def wait_closed(socks, deadline, t0=None, received=None):
     """Reads every socket until the server closes it (EOF or reset) or the
     deadline passes. Returns {sock: seconds from t0 (default: now) until
-    closed} for those closed."""
+    closed} for those closed; received, a dict, gets each socket's bytes."""
     sel = selectors.DefaultSelector()
     t0 = time.monotonic() if t0 is None else t0
     for s in socks:
@@ -115,6 +121,8 @@ def wait_closed(socks, deadline, t0=None):
             if not data:
                 closed[s] = time.monotonic() - t0
                 sel.unregister(s)
+            elif received is not None:
+                received[s] = received.get(s, b"") + data
     sel.close()
     return closed
 
@@ -145,6 +153,11 @@ def check_slowloris(a):
             if kind == "half-request":
                 s.sendall(req[:len(req) // 2])
             groups[kind].append(s)
+    # One more, timed from its own open: with the others pending it must
+    # still be closed within timeout + 1 s (folded from the wslay
+    # contestants' echo_test.py).
+    lone = socket.create_connection((a.host, a.port), timeout=5.0)
+    lone.sendall(b"GET / HTTP/1.1\r\n")
     opened = time.monotonic()
     log("opening them took %.2f s" % (opened - first))
     log("opened 300 connections that never finish their handshake "
@@ -168,7 +181,7 @@ def check_slowloris(a):
 
     t = threading.Thread(target=trickle, daemon=True)
     t.start()
-    all_socks = [s for g in groups.values() for s in g]
+    all_socks = [s for g in groups.values() for s in g] + [lone]
     # Times count from when the first was opened, so a close before the
     # timeout is never hidden by the time spent opening the others.
     closed = wait_closed(all_socks, opened + timeout + 3.0, t0=first)
@@ -184,9 +197,14 @@ def check_slowloris(a):
     for s in all_socks:
         rst_close(s)
     if len(closed) != len(all_socks):
-        raise CheckFailed("%d of 300 pending handshakes still open %.1f s after "
+        raise CheckFailed("%d of 301 pending handshakes still open %.1f s after "
                           "a %.1f s handshake timeout"
                           % (len(all_socks) - len(closed), 3.0, timeout))
+    lone_s = closed[lone] - (opened - first)
+    log("a lone half request opened after them closed after %.2f s" % lone_s)
+    if lone_s > timeout + 1.0:
+        raise CheckFailed("a half request was closed only after %.2f s, over the %.1f s "
+                          "handshake timeout + 1 s" % (lone_s, timeout))
     # Closing long before the timeout would turn away slow, honest clients;
     # half the timeout leaves room for timers of coarse granularity.
     # (Counted from the first open, so this overstates each one's age.)
@@ -199,6 +217,44 @@ def check_slowloris(a):
 
 
 # --- slow readers --------------------------------------------------------------
+
+# A client alone that sends and never reads: (message size, our receive
+# buffer or None, send timeout s, RSS bound). Up to 256 MiB: the server must
+# stop reading it before that (back-pressure), its RSS growing by at most the
+# bound. Folded from the wslay contestants' echo_test.py (64 KiB messages)
+# and c-libwebsockets' test_echo.py (1 MiB messages).
+LONE_NON_READERS = [(64 * 1024, 64 * 1024, 2.0, 64 * MiB), (MiB, None, 3.0, 16 * MiB)]
+LONE_OFFER = 256 * MiB
+
+
+def lone_non_reader(a, size, rcvbuf, send_timeout, bound):
+    base = procstat.rss_bytes(a.pgid)
+    s = handshaken(a, 1, rcvbuf=rcvbuf)[0]
+    msg = wsmini.frame(0x2, b"m" * size)
+    s.settimeout(send_timeout)
+    sent = 0
+    try:
+        while sent < LONE_OFFER:
+            s.sendall(msg)
+            sent += len(msg)
+    except socket.timeout:
+        pass      # blocked: the server stopped reading us, as it should
+    except OSError:
+        pass      # closing a client that does not read is allowed too
+    time.sleep(0.5)
+    grown = procstat.rss_bytes(a.pgid) - base
+    rst_close(s)
+    what = "lone non-reader, %d KiB messages" % (size // 1024)
+    log("%s: %.1f MiB in before it blocked; RSS growth %.1f MiB (bound %d MiB)"
+        % (what, sent / MiB, procstat.mib(grown), bound // MiB))
+    if sent >= LONE_OFFER:
+        raise CheckFailed("%s: the server kept reading all %d MiB" % (what, LONE_OFFER // MiB))
+    if grown > bound:
+        raise CheckFailed("%s: RSS grew by %.1f MiB, over the %d MiB bound"
+                          % (what, procstat.mib(grown), bound // MiB))
+    probe(a, "after the " + what)
+    return "%s blocked after %.1f MiB, growth %.1f MiB" % (what, sent / MiB, procstat.mib(grown))
+
 
 def check_slow_readers(a):
     STALLED, ACTIVE = 8, 4
@@ -274,8 +330,9 @@ def check_slow_readers(a):
         raise CheckFailed("RSS grew by %.1f MiB, over the %d MiB bound"
                           % (procstat.mib(peak - base), BOUND // MiB))
     probe(a, "after the slow readers left")
-    return "slow-readers: growth %.1f MiB <= %d MiB, echoes %s" % (
-        procstat.mib(peak - base), BOUND // MiB, echoes)
+    lone = [lone_non_reader(a, *case) for case in LONE_NON_READERS]
+    return "slow-readers: %s; growth %.1f MiB <= %d MiB, echoes %s" % (
+        "; ".join(lone), procstat.mib(peak - base), BOUND // MiB, echoes)
 
 
 # --- fd exhaustion -----------------------------------------------------------
@@ -284,6 +341,9 @@ def idle_cpu(a, seconds=2.0):
     c0 = procstat.cpu_seconds(a.pgid)
     time.sleep(seconds)
     return procstat.cpu_seconds(a.pgid) - c0
+
+
+FD_LIMIT = 256   # tests/run's prlimit --nofile
 
 
 def check_fd_exhaustion(a):
@@ -340,15 +400,23 @@ def check_fd_exhaustion(a):
     if busy > CPU_BOUND or idle > CPU_BOUND:
         raise CheckFailed("server spins: %.2f s and %.2f s of CPU per 2 s"
                           % (busy, idle))
+    # It serves what fits: at least a quarter of one process's 256 files,
+    # never more than its files allow (folded from c-libwebsockets'
+    # test_echo.py: 50 < upgraded < 200 under a 200-file limit).
+    if not FD_LIMIT // 4 < upgraded < FD_LIMIT * a.workers:
+        raise CheckFailed("%d of %d upgraded under a %d-file limit per process (%d worker(s)): "
+                          "expected over %d and under %d"
+                          % (upgraded, N, FD_LIMIT, a.workers, FD_LIMIT // 4, FD_LIMIT * a.workers))
     return "fd-exhaustion: %d upgraded of %d, CPU %.2f s / %.2f s per 2 s" % (
         upgraded, N, busy, idle)
 
 
 # --- abuse -------------------------------------------------------------------
 
-def abuse_round(a, name, n, make, expect_close_within):
+def abuse_round(a, name, n, make, expect_close_within, close_code=None):
     """Opens n connections, does make(sock, i) on each, and (when
-    expect_close_within) requires the server to close every one of them."""
+    expect_close_within) requires the server to close every one of them;
+    with close_code, a close frame it sends first must carry that code."""
     rng_socks = []
     for i in range(n):
         s = socket.create_connection((a.host, a.port), timeout=5.0)
@@ -356,8 +424,15 @@ def abuse_round(a, name, n, make, expect_close_within):
         rng_socks.append(s)
     msg = "%-26s %d connections" % (name, n)
     if expect_close_within:
-        closed = wait_closed(rng_socks, time.monotonic() + expect_close_within)
+        got = {}
+        closed = wait_closed(rng_socks, time.monotonic() + expect_close_within, received=got)
         msg += ", %d closed by the server" % len(closed)
+        for data in got.values():
+            if close_code is not None and data:
+                code = struct.unpack("!H", data[2:4])[0] if len(data) >= 4 else None
+                if data[0] != 0x88 or code != close_code:
+                    raise CheckFailed("%s: expected a close %d or just EOF, got %r"
+                                      % (name, close_code, data[:8]))
         if len(closed) != n:
             for s in rng_socks:
                 rst_close(s)
@@ -408,7 +483,9 @@ def abuse_sequence(a, rng, timeout):
         upgrade(a, s)
         # 0xFF: FIN, all RSV bits, reserved opcode 0xF: a certain protocol error.
         s.sendall(b"\xff" + garbage(4095))
-    abuse_round(a, "garbage after handshake", 50, after_upgrade, 3.0)
+    # A close frame, if any, says 1002 (folded from c-libwebsockets'
+    # test_echo.py).
+    abuse_round(a, "garbage after handshake", 50, after_upgrade, 3.0, close_code=1002)
 
     def truncated(s, i):
         upgrade(a, s)
