@@ -11,6 +11,8 @@ Writes into OUT_DIR (default: DB_ROOT's parent):
   runs.csv      one row per run
   README.md     the leaderboard, a section per track, machine, config, commands
   index.html    the same with the charts, readable offline
+  leaderboard.md  the leaderboard alone with the machine and its notes: the
+                results table a README includes or links to
   *.png         charts drawn by gnuplot (pngcairo); data/ holds their data
 """
 
@@ -132,13 +134,23 @@ def intro(meta):
 
 
 def not_ok(all_runs):
-    failed = [r for r in all_runs if r["status"] != "ok"]
-    if not failed:
+    """The runs that did not finish ok, with why; a server not available is
+    one line (the runner wrote a database for each of its runs)."""
+    items, unavailable = [], {}
+    for r in all_runs:
+        if r["status"] == "not available":
+            tracks = unavailable.setdefault((r["server"], r["reason"]), [])
+            if r["track"] not in tracks:
+                tracks.append(r["track"])
+        elif r["status"] != "ok":
+            items.append("%s (%s): %s%s" % (r["server"], r["db"], r["status"],
+                                            (": " + r["reason"]) if r["reason"] else ""))
+    items += ["%s (%s): not available%s" % (server, ", ".join(tracks),
+                                            (": " + reason) if reason else "")
+              for (server, reason), tracks in unavailable.items()]
+    if not items:
         return []
-    return [doc.Heading(2, "Runs that did not finish ok"),
-            doc.List(["%s (%s): %s%s" % (r["server"], r["db"], r["status"],
-                                         (": " + r["reason"]) if r["reason"] else "")
-                      for r in failed])]
+    return [doc.Heading(2, "Runs that did not finish ok"), doc.List(items)]
 
 
 def appendix(meta, all_runs, db_root, out):
@@ -155,8 +167,27 @@ def appendix(meta, all_runs, db_root, out):
     return blocks
 
 
+def leaderboard_page(meta, board):
+    """leaderboard.md: the leaderboard's table and notes as in README.md,
+    headed by the run and the machine, linking to the full report beside it."""
+    if not board:
+        return []
+    what = ", ".join(x for x in (meta.get("suite.config_path"), meta.get("env.date")) if x)
+    machine = ", ".join(x for x in (meta.get("env.cpu_model"),
+                                    meta.get("env.cores") and meta["env.cores"] + " cores",
+                                    meta.get("env.kernel") and "kernel " + meta["env.kernel"])
+                        if x)
+    blocks = [doc.Heading(1, "Leaderboard" + (" (%s)" % what if what else ""))]
+    blocks.append(doc.Para(
+        "Written by ./report from the run databases%s. The full report, with every track's "
+        "table, the charts, the config and the commands: [README.md](README.md) "
+        "([index.html](index.html)); every figure: [summary.csv](summary.csv)."
+        % (" on " + machine if machine else "")))
+    return blocks + board[1:]
+
+
 def build(groups, all_runs, out, db_root):
-    """The page's blocks, with the charts drawn; (blocks, drawn pngs)."""
+    """The page's blocks, with the charts drawn, and leaderboard.md's."""
     ch = charts.Charts(out)
     steady, cvs = rank.steadier([g for g in groups if g.track == "throughput"])
     body = []
@@ -168,12 +199,12 @@ def build(groups, all_runs, out, db_root):
         pngs_of.append(pngs)
     drawn = dict(ch.draw())
     meta = machine_meta(all_runs)
-    blocks = [doc.Heading(1, "Results")] + intro(meta)
-    blocks += sections.leaderboard(groups, steady, cvs)
+    board = sections.leaderboard(groups, steady, cvs)
+    blocks = [doc.Heading(1, "Results")] + intro(meta) + board
     for part, pngs in zip(body, pngs_of):
         blocks += part + [doc.Image(p, drawn[p]) for p in pngs if p in drawn]
     blocks += not_ok(all_runs) + appendix(meta, all_runs, db_root, out)
-    return blocks
+    return blocks, leaderboard_page(meta, board)
 
 
 def load_all(db_root, dbs):
@@ -190,9 +221,10 @@ def load_all(db_root, dbs):
 def main(argv):
     if len(argv) not in (2, 3) or argv[1] in ("-h", "--help"):
         print("usage: ./report DB_ROOT [OUT_DIR]\n"
-              "  writes summary.csv, runs.csv, README.md, index.html and charts for the\n"
-              "  run databases under DB_ROOT (<track>/<server>/<variant>-<k>.db, or *.db)\n"
-              "  into OUT_DIR (default: DB_ROOT's parent)",
+              "  writes summary.csv, runs.csv, README.md, index.html, leaderboard.md and\n"
+              "  the charts for the run databases under DB_ROOT\n"
+              "  (<track>/<server>/<variant>-<k>.db, or *.db) into OUT_DIR (default:\n"
+              "  DB_ROOT's parent)",
               file=sys.stderr if len(argv) not in (2, 3) else sys.stdout)
         return 0 if len(argv) == 2 and argv[1] in ("-h", "--help") else 2
     db_root = argv[1].rstrip("/") or "/"
@@ -211,12 +243,15 @@ def main(argv):
                                  r["server"], r["k"]))
     groups, names = runs.group(all_runs)
     write_csvs(out, groups, all_runs, names)
-    blocks = build(groups, all_runs, out, db_root)
+    blocks, board = build(groups, all_runs, out, db_root)
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write(doc.markdown(blocks))
+    with open(os.path.join(out, "leaderboard.md"), "w") as f:
+        f.write(doc.markdown(board))
     with open(os.path.join(out, "index.html"), "w") as f:
         f.write(doc.page("Results", blocks))
-    print("report: %d run(s) in %d group(s) -> %s/{summary.csv,README.md,index.html}"
+    print("report: %d run(s) in %d group(s) -> %s/{summary.csv,README.md,index.html,"
+          "leaderboard.md}"
           % (len(all_runs), len(groups), out))
     return 1 if errors else 0
 

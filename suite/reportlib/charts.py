@@ -14,6 +14,17 @@ XTICS = ('set xtics ("0%%" 1, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10
          '"99.999%%" 100000, "max" 1000000)\nset xrange [1:1.5e6]\n')
 
 
+GREYS = ["#555555", "#888888", "#aaaaaa"]
+
+
+def line_style(i, ref, j):
+    """Contestant i: a coloured line; reference j: a grey dashed one, each
+    reference its own dash and shade so two of them stay apart."""
+    if ref:
+        return "dt %d lw 2 lc rgb '%s'" % (j % 4 + 2, GREYS[j // 4 % len(GREYS)])
+    return "lw 2 lt %d dt %d" % (i % 8 + 1, i // 8 % 4 + 1)
+
+
 def q(s):
     return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"')
 
@@ -50,8 +61,7 @@ class Charts:
             lines += ["%.5f %.6f %.6f" % (p, 1e6 if p >= 100 else 1 / (1 - p / 100), v / 1000)
                       for p, v in points]
             path = self._write("%s-%s.dat" % (png[:-4], name), lines)
-            style = "dt 2 lw 2 lc rgb '#777777'" if ref else "lw 2 lt %d dt %d" % (
-                i % 8 + 1, i // 8 % 4 + 1)
+            style = line_style(i, ref, sum(r for _, r, _ in series[:i]))
             plots.append("%s using 2:3 with lines %s title %s"
                          % (q(path), style, q(name + (" (reference)" if ref else ""))))
         if plots:
@@ -70,9 +80,9 @@ class Charts:
             path = self._write("%s-%s.dat" % (png[:-4], name),
                                ["# seconds value"] + ["%s %s" % (s - t0, v * scale)
                                                        for s, v in pts])
-            style = "dt 2 lw 2 lc rgb '#777777'" if ref else "lw 2 lt %d dt %d" % (
-                i % 8 + 1, i // 8 % 4 + 1)
-            plots.append("%s using 1:2 with lines %s title %s" % (q(path), style, q(name)))
+            style = line_style(i, ref, sum(x[1] for x in series[:i]))
+            plots.append("%s using 1:2 with lines %s title %s"
+                         % (q(path), style, q(name + (" (reference)" if ref else ""))))
         if plots:
             self._begin(png, title, "seconds", ylabel)
             self.script.append("plot " + ", ".join(plots) + "\n")
@@ -142,8 +152,9 @@ class Charts:
             path = self._write("%s-%s.dat" % (png[:-4], name),
                                ["# offered_msgs_per_s p99_ms"] +
                                ["%g %g" % (r, p / 1000) for r, p in pts])
-            style = "dt 2 lw 2 lc rgb '#777777' pt 6" if ref else "lw 2 lt %d pt 7" % (i % 8 + 1)
-            plots.append("%s using 1:2 with linespoints %s title %s" % (q(path), style, q(name)))
+            style = line_style(i, ref, sum(x[1] for x in series[:i])) + (" pt 6" if ref else " pt 7")
+            plots.append("%s using 1:2 with linespoints %s title %s"
+                         % (q(path), style, q(name + (" (reference)" if ref else ""))))
         if not plots:
             return
         if slo_us:

@@ -6,8 +6,14 @@ import html
 
 
 class Cell:
-    def __init__(self, text, spread="", mark="", title=""):
+    """A figure: its text, the spread over the repeats, a rank mark before
+    it, and a note after it: a reason, or a list of parts (its ratios to
+    the references), each kept on one line on the page."""
+
+    def __init__(self, text, spread="", mark="", title="", note=""):
         self.text, self.spread, self.mark, self.title = text, spread, mark, title
+        self.parts = note if isinstance(note, list) else None
+        self.note = ", ".join(note) if isinstance(note, list) else note
 
 
 class Row:
@@ -57,6 +63,8 @@ class Details:
 
 def _md_cell(c):
     text = c.mark + c.text + (" (%s)" % c.spread if c.spread else "")
+    if c.note:
+        text += ("; " if text else "") + c.note
     return text.replace("|", "/").replace("\n", " ")
 
 
@@ -96,6 +104,7 @@ th{background:#f0f0f0;font-weight:600}
 td:first-child,th:first-child{text-align:left}
 tr.ref td{background:#ececec;color:#555;font-style:italic}
 .sp{display:block;color:#666;font-size:11px}
+.vs{display:block;color:#245;font-size:11px}.nw{white-space:nowrap}
 .best{color:#0a6b0a;font-weight:700}
 pre{background:#f4f4f4;padding:8px;white-space:pre-wrap;word-break:break-all;font-size:12px}
 img{max-width:100%;height:auto}
@@ -111,7 +120,10 @@ def _html_cell(tag, c):
     # A spread may break after its dash: the two ends keep their units.
     sp = ("<span class='sp'>%s</span>" % e(c.spread).replace("\u2013", "\u2013<wbr>")
           if c.spread else "")
-    return "<%s%s>%s%s%s</%s>" % (tag, title, mark, e(c.text), sp, tag)
+    note = (", ".join("<span class='nw'>%s</span>" % e(p) for p in c.parts)
+            if c.parts is not None else e(c.note))
+    vs = "<span class='vs'>%s</span>" % note if c.note else ""
+    return "<%s%s>%s%s%s%s</%s>" % (tag, title, mark, e(c.text), sp, vs, tag)
 
 
 def _html_blocks(blocks):

@@ -34,7 +34,9 @@ def headline_variant(groups):
 
 
 def variant_label(groups, variant):
-    g = next((g for g in groups if g.variant == variant), None)
+    # A run that never started (not available) has the runner's meta alone.
+    g = next((g for g in groups if g.variant == variant and g.runs[0]["meta"].get("clients")),
+             None)
     if not g:
         return variant
     m = g.runs[0]["meta"]
@@ -73,7 +75,7 @@ class Entry:
     """One server's cell in one column."""
 
     def __init__(self, g, key):
-        self.group, self.server, self.kind = g, g.server, g.kind
+        self.group, self.server, self.kind, self.key = g, g.server, g.kind, key
         vals = g.values(key)
         self.median = statistics.median(vals) if vals else None
         self.lo = min(vals) if vals else None
@@ -81,6 +83,14 @@ class Entry:
         self.n = len(vals)
         self.noise = g.get(key + "_noise")
         self.ok = bool(vals)
+
+    def above_noise(self):
+        """The median tells something: above its noise, and not a negative size."""
+        if self.median is None:
+            return False
+        if self.noise is not None and self.median <= self.noise:
+            return False
+        return not (fmt.kind(self.key) == "bytes" and self.median <= 0)
 
 
 def entries(groups, key):
@@ -132,9 +142,10 @@ def best(entries_, key):
 
 def references(groups, key):
     """(raw TCP reference, best WebSocket reference) by this figure, each an
-    Entry or None."""
+    Entry or None. A reference whose figure is below its method's noise is
+    no yardstick and left out."""
     way = fmt.better(key)
-    refs = [e for e in entries(groups, key) if e.kind == "reference" and e.ok]
+    refs = [e for e in entries(groups, key) if e.kind == "reference" and e.ok and e.above_noise()]
     tcp = next((e for e in refs if e.group.protocol == "tcp"), None)
     ws = [e for e in refs if e.group.protocol != "tcp"]
     top = None
@@ -143,11 +154,15 @@ def references(groups, key):
     return tcp, top
 
 
-def ratios(entry, groups, key):
-    """"1.9x node-ws, 0.93 of tcp-echo" for a contestant's median."""
-    if entry.kind != "contestant" or entry.median is None:
-        return ""
+def ratio_parts(entry, groups, key):
+    """A server's median as a ratio to the references: "1.9x node-ws, 0.93
+    of tcp-echo" for a contestant (the best WebSocket reference, then the
+    raw TCP echo where it ran the track), the raw TCP echo alone for a
+    WebSocket reference, nothing without them; as a list of parts."""
+    if entry.median is None or not entry.above_noise() or entry.group.protocol == "tcp":
+        return []
     tcp, top = references(groups, key)
-    parts = [fmt.ratio(entry.median, ref.median, ref.server) for ref in (top, tcp)
-             if ref is not None]
-    return ", ".join(p for p in parts if p)
+    refs = (top, tcp) if entry.kind == "contestant" else (tcp,)
+    parts = [fmt.ratio(entry.median, ref.median, ref.server) for ref in refs
+             if ref is not None and ref.server != entry.server]
+    return [p for p in parts if p]

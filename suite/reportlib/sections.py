@@ -40,12 +40,29 @@ def figure_cell(g, key, mark=""):
     return doc.Cell(fmt.figure(g.get(key), k, noise), spread, mark)
 
 
+def status_cell(g):
+    """The status; a reference that is not available says why and what
+    installs it (the runner's suite.reason)."""
+    reason = next((r["reason"] for r in g.runs if r["status"] == "not available"), "")
+    return doc.Cell(g.row["status"], note=reason)
+
+
+def not_available(groups):
+    """{server: the runner's reason} of the servers not available."""
+    out = {}
+    for g in ordered(groups):
+        for r in g.runs:
+            if r["status"] == "not available":
+                out.setdefault(g.server, r["reason"])
+    return out
+
+
 def flags_cell(g):
     return doc.Cell(", ".join(g.flags()))
 
 
 def ratio_cell(groups, g, key):
-    return doc.Cell(rank.ratios(rank.Entry(g, key), groups, key))
+    return doc.Cell("", note=rank.ratio_parts(rank.Entry(g, key), groups, key))
 
 
 def count_cell(g, num, den):
@@ -90,12 +107,10 @@ class Column:
         if not e.ok:
             return doc.Cell(e.group.row["status"])
         k = fmt.kind(self.key)
-        text = fmt.figure(e.median, k, e.noise)
-        if self.track == "throughput" and self.tcp is not None and e.group.protocol != "tcp":
-            text += " (%s)" % fmt.ratio(e.median, self.tcp.median, self.tcp.server)
         spread = fmt.spread(e.lo, e.hi, k, e.noise) if e.n > 1 else ""
         r = self.ranks.get(server)
-        return doc.Cell(text, spread, rank.rank_mark(r))
+        return doc.Cell(fmt.figure(e.median, k, e.noise), spread, rank.rank_mark(r),
+                        note=rank.ratio_parts(e, self.groups, self.key))
 
 
 def columns(groups, steady):
@@ -137,21 +152,37 @@ def leaderboard(groups, steady, cvs):
                             reference=kind == "reference"))
     blocks = [doc.Heading(2, "Leaderboard", "leaderboard-title"),
               doc.Table(["server"] + [c.title for c in cols] + ["flags"], rows, "leaderboard")]
+    refs = any(kind == "reference" for _, kind in servers)
     notes = ["Each cell: the contestant's rank in the track, the median over the repeats, the "
-             "min-max spread below it (beside it in README.md). Contestants whose spreads "
-             "overlap share a rank (\u201ctie\u201d): no ranking is claimed between them. "
-             "References (shaded, below) are not ranked."]
+             "min-max spread below it (in brackets in the Markdown files)%s. Contestants whose "
+             "spreads overlap share a rank (\u201ctie\u201d): no ranking is claimed between "
+             "them.%s" % ((", then its ratio to the references", " References (shaded, below) "
+                           "are not ranked.") if refs else ("", ""))]
+    if refs:
+        notes.append(RATIO_NOTE)
     thr = next((c for c in cols if c.track == "throughput"), None)
     if thr:
         v = rank.variant_label(thr.groups, thr.groups[0].variant)
-        notes.append("Throughput at %s; in brackets each server's figure as a fraction of %s, "
-                     "the raw TCP echo on the same machine measured by the same client."
-                     % (v, thr.tcp.server if thr.tcp else "the raw TCP echo (not in this run)"))
+        notes.append("Throughput at %s; %s." % (v, "%s is the raw TCP echo on the same machine, "
+                                                 "measured by the same client" % thr.tcp.server
+                                                 if thr.tcp else
+                                                 "the raw TCP echo (tcp-echo) was not in this run"))
         notes.append(steadiness_note(steady, cvs))
+    for server, reason in not_available(groups).items():
+        notes.append("%s is not available on this machine, so it has no figures: %s."
+                     % (server, reason.rstrip(".")))
     for c in cols:
         notes += overlap_notes(c.title, list(c.entries.values()), c.key)
     blocks.append(doc.List(notes))
     return blocks
+
+
+RATIO_NOTE = ("A ratio is the server's figure over the reference's: \u201c1.9x node-ws\u201d is "
+              "1.9 times node-ws's figure, \u201c0.93 of tcp-echo\u201d 93% of the raw TCP "
+              "echo's (higher is better for rates, lower for times, CPU and sizes). Each "
+              "contestant is set against the best WebSocket reference and against tcp-echo "
+              "where tcp-echo runs the track; a WebSocket reference against tcp-echo. A "
+              "reference figure below its method's noise is no yardstick and is left out.")
 
 
 def steadiness_note(steady, cvs):
@@ -181,8 +212,7 @@ def track_table(groups, cols, headline, ratios=True):
     head += (["vs references"] if ratios else []) + ["flags"]
     rows = []
     for g in ordered(groups):
-        cells = [server_cell(g), doc.Cell(rank.rank_text(ranks.get(g.server))),
-                 doc.Cell(g.row["status"])]
+        cells = [server_cell(g), doc.Cell(rank.rank_text(ranks.get(g.server))), status_cell(g)]
         for c in cols:
             cells.append(figure_cell(g, c) if isinstance(c, str) else c[1](g))
         cells += ([ratio_cell(groups, g, headline)] if ratios else []) + [flags_cell(g)]
@@ -264,16 +294,12 @@ def throughput(groups, ch, steady, cvs):
     tcp_rate, _ = rank.references(head, "throughput_msgs_per_s")
     tcp_cpu, _ = rank.references(head, "throughput_server_cpu_us_per_message")
 
-    def vs(ref, key):
-        def cell(g):
-            if ref is None or g.protocol == "tcp":
-                return doc.Cell("")
-            return doc.Cell(fmt.ratio(g.get(key), ref.median, ref.server))
-        return cell
+    def vs(key):
+        return lambda g: ratio_cell(head, g, key)
 
-    cols = ["throughput_msgs_per_s", ("msg/s vs raw TCP", vs(tcp_rate, "throughput_msgs_per_s")),
+    cols = ["throughput_msgs_per_s", ("msg/s vs references", vs("throughput_msgs_per_s")),
             "throughput_server_cpu_us_per_message",
-            ("CPU/msg vs raw TCP", vs(tcp_cpu, "throughput_server_cpu_us_per_message")),
+            ("CPU/msg vs references", vs("throughput_server_cpu_us_per_message")),
             "throughput_client_cpu_cores", "throughput_client_cpu_us_per_message",
             "messages_lost"]
     blocks = [doc.Para("Saturation (the client's --saturate: each connection keeps K messages "

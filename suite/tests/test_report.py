@@ -110,6 +110,25 @@ def check_v1(tmp):
         check(solo.get(k) == v, "v1 solo %s = %s (got %s)" % (k, v, solo.get(k)))
     check(s.get("gamma", {}).get("cpu_us_per_message") == "" and
           s.get("gamma", {}).get("crashes") == "50", "v1 gamma: 50 crashes, no CPU/msg")
+    # The top-level ./report (what a user types) on the old layout: the same summary.
+    top = os.path.join(HERE, "..", "..", "report")
+    p = subprocess.run([top, root, out + "-top"], capture_output=True, text=True, timeout=300)
+    with open(os.path.join(out, "summary.csv")) as f1, \
+            open(os.path.join(out + "-top", "summary.csv")) as f2:
+        check(p.returncode == 0 and f1.read() == f2.read(),
+              "v1: ./report at the kit root writes the same summary.csv (%d) %s"
+              % (p.returncode, p.stderr.strip()))
+    # An old database has no suite.track: c10k; no suite.kind: a contestant.
+    check(all(r.get("track") == "c10k" and r.get("kind") == "contestant" and
+              r.get("variant") == "default" for r in s.values()) and len(s) == 4,
+          "v1 summary.csv: every row track c10k, kind contestant, variant default")
+    runs_rows = read_csv(os.path.join(out, "runs.csv"), "db")
+    check(all(r.get("track") == "c10k" and r.get("kind") == "contestant"
+              for r in runs_rows.values()) and len(runs_rows) == 6,
+          "v1 runs.csv: every run track c10k, kind contestant")
+    with open(os.path.join(out, "summary.csv"), newline="") as f:
+        check(next(csv.reader(f))[:6] == ["track", "variant", "server", "kind", "runs", "status"],
+              "summary.csv: track, variant, server, kind lead every row")
     check(s.get("beta", {}).get("status") == "failed verification" and
           s.get("beta", {}).get("handshakes") == "", "v1 beta: failed verification, no figures")
 
@@ -263,6 +282,76 @@ def check_track_figures(root):
     check(j["steps"][1]["lost"] == 1 and j["steps"][1]["met"] is False, "slo beta: step 2 lost one")
 
 
+def check_reference_ratios(readme):
+    """Each contestant's median over the best WebSocket reference's and over
+    tcp-echo's, by hand from the fixtures' medians; a WebSocket reference over
+    tcp-echo alone; tcp-echo over nothing; a reference not available shown
+    as such with the runner's reason (its install command)."""
+    thr = cells(section(readme, "throughput:"))
+    # msg/s: beta 2050 / node-ws 1080 = 1.898, / tcp-echo 4000 = 0.5125; alpha 1150
+    # / 1080 = 1.065, / 4000 = 0.2875; node-ws 1080 / 4000 = 0.27.
+    # CPU/msg: alpha 12 us / node-ws 26 = 0.4615, / tcp-echo 2 = 6; beta 6.5 / 26 = 0.25.
+    want = {("beta", "msg/s vs references"): "1.9x node-ws, 0.51 of tcp-echo",
+            ("alpha", "msg/s vs references"): "1.1x node-ws, 0.29 of tcp-echo",
+            ("node-ws", "msg/s vs references"): "0.27 of tcp-echo",
+            ("tcp-echo", "msg/s vs references"): "",
+            ("python-websockets", "msg/s vs references"): "",
+            ("alpha", "CPU/msg vs references"): "0.46 of node-ws, 6x tcp-echo",
+            ("beta", "CPU/msg vs references"): "0.25 of node-ws, 3.3x tcp-echo"}
+    for (server, col), v in want.items():
+        got = same_text(thr.get(server, {}).get(col, "?"))
+        check(got == v, "throughput %s %s: %r (got %r)" % (server, col, v, got))
+    na = thr.get("python-websockets", {})
+    check(same_text(na.get("status", "")) == "not available; requires python3, which is missing "
+          "(not on PATH); install: ./install" and na.get("msg/s") == "-",
+          "throughput: python-websockets not available, with its install hint (%s)" % na)
+    # bytes/conn: alpha 11000 / node-ws 20000 = 0.55, / tcp-echo 2000 = 5.5; node-ws
+    # 20000 / 2000 = 10.
+    cap = cells(section(readme, "capacity:"))
+    for server, v in (("alpha", "0.55 of node-ws, 5.5x tcp-echo"), ("node-ws", "10x tcp-echo"),
+                      ("tcp-echo", "")):
+        got = same_text(cap.get(server, {}).get("vs references", "?"))
+        check(got == v, "capacity %s vs references: %r (got %r)" % (server, v, got))
+    lb = cells(section(readme, "Leaderboard"))
+    for server, col, v in (
+            ("alpha", "server CPU/msg", "tie #2 12.00 us (10.00 us-14.00 us); 0.46 of node-ws, "
+                                        "6x tcp-echo"),
+            ("alpha", "capacity: bytes/idle conn", "#3 10.7 KiB (9.8 KiB-11.7 KiB); 0.55 of "
+                                                   "node-ws, 5.5x tcp-echo"),
+            ("node-ws", "throughput: msg/s", "1,080 msg/s; 0.27 of tcp-echo"),
+            ("tcp-echo", "throughput: msg/s", "4,000 msg/s"),
+            ("python-websockets", "throughput: msg/s", "not available"),
+            ("python-websockets", "capacity: bytes/idle conn", "")):
+        got = same_text(lb.get(server, {}).get(col, "?"))
+        check(got == v, "leaderboard %s %s: %r (got %r)" % (server, col, v, got))
+    check("python-websockets is not available on this machine, so it has no figures: requires "
+          "python3, which is missing (not on PATH); install: ./install." in readme,
+          "leaderboard notes: python-websockets not available, with its install hint")
+    check(readme.count("python-websockets (throughput): not available: requires python3") == 1,
+          "not-ok list: python-websockets once for its two runs")
+
+
+def check_leaderboard_md(out, readme, refs, title="# Leaderboard"):
+    """leaderboard.md, the README's results table: the same table and notes as
+    README.md's leaderboard, headed by the run, linking to the report beside it."""
+    with open(os.path.join(out, "leaderboard.md")) as f:
+        board = f.read()
+    lines = board.splitlines()
+    check(lines[0] == title, "leaderboard.md: heading %r (got %r)" % (title, lines[0]))
+    check("[README.md](README.md)" in board and "[index.html](index.html)" in board and
+          "[summary.csv](summary.csv)" in board, "leaderboard.md: links to the report beside it")
+    want = [l for l in section(readme, "Leaderboard") if l.startswith("|") or l.startswith("- ")]
+    got = [l for l in lines if l.startswith("|") or l.startswith("- ")]
+    check(got == want and len(got) > 3, "leaderboard.md: README.md's leaderboard table and notes")
+    rows = list(markdown_table([l for l in lines if l.startswith("|")]))
+    is_ref = ["(reference)" in r for r in rows]
+    check([r.split(" (")[0] for r in rows][len(rows) - len(refs):] == refs and
+          is_ref == [False] * (len(rows) - len(refs)) + [True] * len(refs),
+          "leaderboard.md: references %s last (%s)" % (refs, rows))
+    check("/tmp" not in board and "suite-test-report" not in board,
+          "leaderboard.md: no path of the machine it was written on")
+
+
 def section(text, title):
     """The lines of README.md's section TITLE (up to the next ## heading)."""
     lines = text.splitlines()
@@ -299,6 +388,8 @@ def check_tracks(tmp):
             ("alpha", "throughput_server_cpu_us_per_message"): "12",
             ("beta", "throughput_msgs_per_s"): "2050", ("gamma", "throughput_msgs_per_s"): "1225",
             ("gamma", "machine_bound"): "1", ("tcp-echo", "kind"): "reference",
+            ("node-ws", "kind"): "reference", ("alpha", "kind"): "contestant",
+            ("python-websockets", "status"): "not available", ("alpha", "track"): "throughput",
             ("alpha", "runs"): "2"}
     for (server, k), v in want.items():
         got = s.get(t + (server,), {}).get(k)
@@ -322,8 +413,9 @@ def check_tracks(tmp):
     # gamma 1150-1300 overlap: a tie for 2. capacity (lower is better): beta
     # 4000-5000, delta 7000 (one run), alpha 10000-12000. handshakes: alpha
     # 180-200, beta 100. slo: alpha 2000, beta 1000. References unranked.
-    want = {"throughput": {"beta": "1", "alpha": "tie 2", "gamma": "tie 2", "tcp-echo": ""},
-            "capacity": {"beta": "1", "delta": "2", "alpha": "3", "node-ws": ""},
+    want = {"throughput": {"beta": "1", "alpha": "tie 2", "gamma": "tie 2", "node-ws": "",
+                           "python-websockets": "", "tcp-echo": ""},
+            "capacity": {"beta": "1", "delta": "2", "alpha": "3", "node-ws": "", "tcp-echo": ""},
             "handshakes": {"alpha": "1", "beta": "2"}, "slo": {"alpha": "1", "beta": "2"}}
     for track, ranks in want.items():
         lines = section(readme, track + ":")
@@ -335,18 +427,13 @@ def check_tracks(tmp):
         is_ref = ["(reference)" in l.split("|")[1] for l in t[1:end]]
         check(is_ref == sorted(is_ref) and len(is_ref) == len(ranks),
               "%s section: references below contestants %s" % (track, is_ref))
-    thr = cells(section(readme, "throughput:"))
-    # beta 2050 / tcp-echo 4000 = 0.51; capacity alpha 11000 / node-ws 20000 = 0.55
-    check(same_text(thr.get("beta", {}).get("msg/s vs raw TCP", "")) == "0.51 of tcp-echo",
-          "throughput: beta is 0.51 of tcp-echo (%s)" % thr.get("beta"))
+    check_reference_ratios(readme)
     cap = cells(section(readme, "capacity:"))
-    check(same_text(cap.get("alpha", {}).get("vs references", "")) == "0.55 of node-ws",
-          "capacity: alpha is 0.55 of node-ws (%s)" % cap.get("alpha", {}).get("vs references"))
     check(cap.get("delta", {}).get("frees idle state") == "yes" and
           cap.get("alpha", {}).get("frees idle state") == "no", "capacity: who frees idle state")
     lb = cells(section(readme, "Leaderboard"))
-    check(same_text(lb.get("beta", {}).get("throughput: msg/s", "")).startswith(
-        "#1 2,050 msg/s (0.51 of tcp-echo) (2,000 msg/s-2,100 msg/s)"),
+    check(same_text(lb.get("beta", {}).get("throughput: msg/s", "")) ==
+          "#1 2,050 msg/s (2,000 msg/s-2,100 msg/s); 1.9x node-ws, 0.51 of tcp-echo",
         "leaderboard: beta #1 in throughput, with its ratio and spread (%s)"
         % lb.get("beta", {}).get("throughput: msg/s"))
     check(same_text(lb.get("alpha", {}).get("throughput: msg/s", "")).startswith("tie #2") and
@@ -355,9 +442,11 @@ def check_tracks(tmp):
     check(lb.get("alpha", {}).get("capacity: bytes/idle conn", "").startswith("#3") and
           lb.get("gamma", {}).get("flags") == "machine-bound", "leaderboard: capacity #3, flags")
     names = list(lb)
-    check(names[-2:] == ["node-ws", "tcp-echo"], "leaderboard: references last %s" % names)
+    check([n.split(" (")[0] for n in names[-3:]] == ["node-ws", "python-websockets", "tcp-echo"],
+          "leaderboard: references last %s" % names)
     check("alpha and gamma tie at #2" in readme and "msg/s, the steadier here" in readme,
           "notes: the tie and the steadier figure named")
+    check_leaderboard_md(out, readme, ["node-ws", "python-websockets", "tcp-echo"])
     with open(os.path.join(out, "index.html")) as f:
         page = f.read()
     check(page.count("<tr class='ref'>") >= 6 and "id='leaderboard'" in page,
@@ -451,6 +540,7 @@ def check_pages_and_errors(tmp):
     check("<img src='latency.png'" in page and "<td>failed verification</td>" in page,
           "index.html shows the charts and the statuses")
     check_page(out, "v1")
+    check_leaderboard_md(out, readme, [], "# Leaderboard (ini/fixture.ini, 2026-12-01T00:00:00Z)")
 
     # Bad input: clear errors, non-zero exits.
     p = subprocess.run([REPORT, os.path.join(tmp, "nope")], capture_output=True, text=True)
