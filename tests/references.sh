@@ -6,12 +6,15 @@
 #   websocket: verify, interop-python, interop-node, conformance, shutdown
 #   tcp:       echo (its plain-TCP check), shutdown
 # shutdown: SIGTERM, exit status 0 within 5 s, no process of it left, and
-# it did not die during the checks before. A reference that is not
+# it did not die during the checks before. Then `supervisord`: the
+# reference started by `supervisorctl start` under a real supervisord with
+# competition/supervisord.conf (ports substituted) must echo on its port
+# (tests/references-supervisord.sh). A reference that is not
 # available (reference.conf's `requires` missing) fails every check with
 # its install command: nothing is skipped silently.
 
-REF_WS_CHECKS="verify interop-python interop-node conformance shutdown"
-REF_TCP_CHECKS="echo shutdown"
+REF_WS_CHECKS="verify interop-python interop-node conformance shutdown supervisord"
+REF_TCP_CHECKS="echo shutdown supervisord"
 REF_CONFORMANCE=$B/conformance-references   # one JSON per reference, this run only
 
 # ref_conf NAME KEY: the value of KEY in servers/NAME/reference.conf
@@ -97,6 +100,8 @@ ref_step() {
     echo)
         check "$name/echo" "$log" 90 "$PY" "servers/$name/tests/echo_check.py" \
             --host 127.0.0.1 --port "$port" ;;
+    supervisord)
+        check "$name/supervisord" "$log" 150 tests/references-supervisord.sh "$name" ;;
     esac
 }
 
@@ -142,11 +147,14 @@ reference() {
     else
         fail "$name/shutdown" "$STOP_ERR" "$slog"
     fi
+    ref_step "$name" supervisord "" "$LOGS/ref-$name-supervisord.log"
 }
 
 # The conformance report of the references alone, apart from the
-# contestants' (results/conformance.md): a library's departures from the
-# RFC, declared in its conformance-known.txt, are listed, not hidden.
+# contestants': a library's departures from the RFC, declared in its
+# conformance-known.txt, are listed, not hidden. Into tests/build/
+# (ignored); `make -C tests publish-conformance` publishes it as the
+# committed results/conformance-references.md.
 references_conformance_report() {
     local rlog="$LOGS/conformance-report-references.log"
     local report=tests/conformance/build/conformance-report
@@ -158,6 +166,6 @@ references_conformance_report() {
         fail "conformance-report-references" "no reference conformance results to report" "$rlog"
     else
         check "conformance-report-references" "$rlog" 60 "$report" \
-            results/conformance-references.md "$REF_CONFORMANCE"/*.json
+            "$B/conformance-references.md" "$REF_CONFORMANCE"/*.json
     fi
 }

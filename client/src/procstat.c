@@ -1,6 +1,7 @@
-/* procstat [--interval-ms N] [--count N] [--processes] PID: the memory and
- * CPU of PID's whole process group, one line "PSS_BYTES RSS_BYTES
- * CPU_SECONDS" per reading, from the client's sampler (sampler.c), for
+/* procstat [--interval-ms N] [--count N] [--processes] [--anonymous] PID:
+ * the memory and CPU of PID's whole process group, one line "PSS_BYTES
+ * RSS_BYTES CPU_SECONDS" per reading (then the live processes with
+ * --processes, then ANON_BYTES with --anonymous), from the client's sampler (sampler.c), for
  * scripts and supervisord's wsstats: the one sampler behind every memory
  * figure the kit publishes. The line is what `runtest --server-stats`
  * reads. Exit status: 0 after --count readings, 1 when the group is gone
@@ -19,10 +20,11 @@ enum { EXIT_GONE = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: procstat [--interval-ms N] [--count N] [--processes] PID\n"
+    fprintf(f, "usage: procstat [--interval-ms N] [--count N] [--processes] [--anonymous] PID\n"
                "  prints 'PSS_BYTES RSS_BYTES CPU_SECONDS' of PID's process group, one\n"
                "  line per reading (default: one a second until the group is gone);\n"
-               "  --processes adds a fourth column, the number of live processes\n"
+               "  --processes adds a column, the number of live processes, then\n"
+               "  --anonymous one more, ANON_BYTES (smaps_rollup Anonymous)\n"
                "  exit 1: no such process, 3: a process may not be read, 2: bad arguments\n");
 }
 
@@ -40,7 +42,7 @@ static bool number(const char *s, long lo, long hi, long *out)
 int main(int argc, char **argv)
 {
     long interval_ms = 1000, count = 0, pid = 0;
-    bool processes = false;
+    bool processes = false, anonymous = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--processes")) {
             processes = true;
+        } else if (!strcmp(a, "--anonymous")) {
+            anonymous = true;
         } else if (!strcmp(a, "--interval-ms") && i + 1 < argc) {
             if (!number(argv[++i], 1, 3600000, &interval_ms)) {
                 fprintf(stderr, "procstat: --interval-ms: expected 1..3600000, got '%s'\n", argv[i]);
@@ -94,12 +98,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "procstat: %s\n", err);
             return r == SAMPLER_GONE ? EXIT_GONE : EXIT_FAILED;
         }
+        printf("%lld %lld %.3f", (long long)g.pss_bytes, (long long)g.rss_bytes, g.cpu_seconds);
         if (processes)
-            printf("%lld %lld %.3f %u\n", (long long)g.pss_bytes, (long long)g.rss_bytes,
-                   g.cpu_seconds, g.processes);
-        else
-            printf("%lld %lld %.3f\n", (long long)g.pss_bytes, (long long)g.rss_bytes,
-                   g.cpu_seconds);
+            printf(" %u", g.processes);
+        if (anonymous)
+            printf(" %lld", (long long)g.anon_bytes);
+        putchar('\n');
         fflush(stdout);           /* a reader that went away ends us by SIGPIPE */
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -505,6 +506,26 @@ static int write_end_meta(struct parent *p, double seconds_run)
     return r ? -1 : 0;
 }
 
+/* After the fork, the parent steps aside (SCHED_IDLE): it runs only when
+ * no worker or server wants the CPU. Its second's work (sampling /proc,
+ * sorting the second's latencies, a commit) is a 7-10 ms burst at C10K,
+ * and at normal priority it took a worker's core for 1-3 ms at a time
+ * (perf sched; client/README.md, "The instrument's floor"). The workers'
+ * 6 MiB buffers and 1 MiB pipes hold seconds of events while it waits.
+ * Not with --saturate or --rate-steps: there the events come as fast as
+ * the workers can make them, and the parent must keep up. */
+static const char *parent_yields(const struct run_opts *o)
+{
+    if (o->mode == MODE_SATURATE || o->mode == MODE_STEPS)
+        return "normal";
+    struct sched_param sp = {0};
+    if (sched_setscheduler(0, SCHED_IDLE, &sp) < 0) {
+        perror("runtest: sched_setscheduler(SCHED_IDLE) (the parent keeps its priority)");
+        return "normal";
+    }
+    return "idle";
+}
+
 static int spawn_workers(struct parent *p)
 {
     int fds[MAX_WORKERS][2];
@@ -749,7 +770,9 @@ int main(int argc, char **argv)
         status = 1;
     } else {
         p.last_cpu[p.nw] = sampler_cpu_ns(getpid());
-        if (collect(&p) < 0) {
+        if (db_meta(&p.db, "parent_sched", parent_yields(&p.o)) < 0)
+            p.db_failed = true;
+        if (p.db_failed || collect(&p) < 0) {
             fprintf(stderr, "\nruntest: %s\n", p.db.err[0] ? p.db.err : "recording failed");
             signal_workers(&p, SIGKILL);
             status = 1;

@@ -67,23 +67,27 @@ int64_t sampler_cpu_ns(pid_t pid)
     return run;
 }
 
-/* Rss and Pss in bytes from smaps_rollup; -1 with errno when unreadable. */
-static int read_memory(pid_t pid, int64_t *rss, int64_t *pss)
+/* Rss, Pss and Anonymous in bytes from smaps_rollup (one read gives all
+ * three); -1 with errno when unreadable. */
+static int read_memory(pid_t pid, int64_t *rss, int64_t *pss, int64_t *anon)
 {
     char path[64], buf[2048];
     snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
     if (read_small(path, buf, sizeof buf) < 0)
         return -1;
-    long long r = field_after(buf, "Rss:"), p = field_after(buf, "Pss:");
+    long long r = field_after(buf, "Rss:"), p = field_after(buf, "Pss:"),
+              a = field_after(buf, "Anonymous:");
     /* A process without memory (exiting) has no fields: it holds nothing. */
     *rss = r < 0 ? 0 : r * 1024;
     *pss = p < 0 ? 0 : p * 1024;
+    *anon = a < 0 ? 0 : a * 1024;
     return 0;
 }
 
 void sampler_memory(pid_t pid, int64_t *rss, int64_t *pss)
 {
-    if (read_memory(pid, rss, pss) < 0)
+    int64_t anon;
+    if (read_memory(pid, rss, pss, &anon) < 0)
         *rss = *pss = -1;
 }
 
@@ -148,8 +152,8 @@ int sampler_group_read(pid_t pid, struct sampler_group *g, char *err, size_t err
         }
         if (grp != pgid || state == 'Z')
             continue;
-        int64_t r, p;
-        if (read_memory((pid_t)atol(e->d_name), &r, &p) < 0) {
+        int64_t r, p, a;
+        if (read_memory((pid_t)atol(e->d_name), &r, &p, &a) < 0) {
             if (exited(errno))
                 continue;
             snprintf(err, errlen, "/proc/%s/smaps_rollup: %s", e->d_name, strerror(errno));
@@ -158,6 +162,7 @@ int sampler_group_read(pid_t pid, struct sampler_group *g, char *err, size_t err
         }
         g->rss_bytes += r;
         g->pss_bytes += p;
+        g->anon_bytes += a;
         ticks_sum += ticks;
         g->processes++;
     }

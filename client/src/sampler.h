@@ -26,6 +26,7 @@ void sampler_memory(pid_t pid, int64_t *rss, int64_t *pss);
 
 struct sampler_group {
     int64_t pss_bytes, rss_bytes;
+    int64_t anon_bytes;       /* smaps_rollup "Anonymous": heap and stacks, no file pages */
     double cpu_seconds;       /* user + system of the group's live processes */
     unsigned processes;
 };

@@ -36,6 +36,12 @@ check "pss <= rss" test "$(awk 'NR == 2 {print ($1 <= $2)}' "$T/out")" = 1
 check "cpu seconds a number" eq "$(awk 'NR == 2 {print ($3 ~ /^[0-9]+\.[0-9][0-9][0-9]$/)}' "$T/out")" 1
 check "any member names the group" eq "$("$BUILD/procstat" --count 1 "$(pgrep -g "$LEADER" | tail -1)" | cut -d' ' -f2)" \
     "$(awk 'NR == 2 {print $2}' "$T/out")"
+"$BUILD/procstat" --count 1 --processes --anonymous "$LEADER" >"$T/anon.out"
+check "--processes --anonymous: five fields" eq "$(awk '{print NF}' "$T/anon.out")" 5
+check "anonymous = sum of the group's Anonymous" eq "$(awk '{print $5}' "$T/anon.out")" \
+    "$(($(group_kb Anonymous) * 1024))"
+check "--anonymous alone: the fourth field" eq "$("$BUILD/procstat" --count 1 --anonymous "$LEADER" | cut -d' ' -f4)" \
+    "$(awk '{print $5}' "$T/anon.out")"
 check "three fields without --processes" eq "$("$BUILD/procstat" --count 1 "$LEADER" | awk '{print NF}')" 3
 
 echo "  the group ends: exit 1 with the reason"

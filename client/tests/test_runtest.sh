@@ -83,6 +83,10 @@ check "saturate: many more than one message a second per client" \
 check "saturate: none lost" eq "$(json "$T/sat.json" "j['messages_lost']")" 0
 check "saturate: each message scheduled when it went out" eq "$(sqlite3 "$T/sat.db" \
     "select count(*) from events where type='message_recv' and event_data != actual_us")" 0
+# The parent steps aside for the workers (SCHED_IDLE), except where it
+# must keep up with them (--saturate, --rate-steps).
+check "parent_sched: idle in interval mode, normal with --saturate" eq \
+    "$(meta "$T/run.db" parent_sched) $(meta "$T/sat.db" parent_sched)" "idle normal"
 
 echo "  SIGTERM: stops early, exits 0, database complete and marked interrupted"
 "$BUILD/runtest" "$T/term.db" 30 127.0.0.1 $PORT 20 --quiet &

@@ -7,7 +7,7 @@
  * The session mirrors the kit's client where Tsung allows: message k of a
  * connection is due at open + k * interval and no message is due at or
  * after SECONDS; Tsung waits for each echo before the next send (one in
- * flight), arrivals are Tsung's Poisson process, timers have 1 ms steps.
+ * flight), arrivals are static users at i * --arrival-us, timers have 1 ms steps.
  * client/tsung/README.md says what that does to the figures. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +21,19 @@
  * state tuple (record state: config, logdir, curcfg, client_static_users,
  * static_users, ports, users, start_date, ...). */
 #define CONFIG_SERVER_START_DATE 9
+
+/* The run's t0 is this long after Tsung's start date: user i is launched
+ * at start + i * --arrival-us and sleeps to t0 + i * --arrival-us, so a
+ * launcher up to this far behind (it starts ~500 users/s on a busy 2-core
+ * machine, fewer than the kit's default 1,000/s) does not shift the
+ * schedule. */
+#define LAUNCH_LEAD_MS 3000
+
+/* After its close a user lingers LINGER_S, then waits for Tsung's monitors
+ * to drain, polling every DRAIN_POLL_MS up to DRAIN_POLLS times. */
+#define LINGER_S 1
+#define DRAIN_POLL_MS 200
+#define DRAIN_POLLS 300
 
 /* Writes s as XML attribute text. */
 static void xml_attr(FILE *f, const char *s)
@@ -86,20 +99,33 @@ static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
     uint64_t max_repeat = end_us / interval_us + 2;
 
     fputs("  <sessions>\n"
-          "    <session name=\"kit\" probability=\"100\" type=\"ts_websocket\">\n"
-          "      <request><websocket type=\"connect\" path=\"/\"/></request>\n", f);
-    /* The run's t0 is Tsung's start date (when its launchers may start
-     * users), kept by the controller's config server: read once per VM and
-     * written to the dump as a "KIT-T0 us" record for the importer. Times
-     * in the session are us since T0_US, which the importer rebases. */
+          "    <session name=\"kit\" probability=\"100\" type=\"ts_websocket\">\n", f);
+    /* The run's t0 is LAUNCH_LEAD_MS after Tsung's start date (when its
+     * launchers may start users), which the controller's config server
+     * keeps: read once per VM and written to the dump as a "KIT-T0 us"
+     * record for the importer. Times in the session are us since T0_US,
+     * which the importer rebases. */
     snprintf(b, sizeof b,
              "case persistent_term:get(kit_start, undefined) of "
              "undefined -> {Ms, Ss, Us} = element(%d, sys:get_state({global, ts_config_server})), "
-             "V = (Ms * 1000000 + Ss) * 1000000 + Us - %" PRIu64 ", "
+             "V = (Ms * 1000000 + Ss) * 1000000 + Us - %" PRIu64 " + %d, "
              "persistent_term:put(kit_start, V), "
              "ts_mon:sendmes({full, self(), list_to_binary(\"" T0_RECORD "\" ++ integer_to_list(V))}), V; "
-             "V -> V end", CONFIG_SERVER_START_DATE, t0_us);
+             "V -> V end", CONFIG_SERVER_START_DATE, t0_us, LAUNCH_LEAD_MS * 1000);
     eval_var(f, "kit_start", b);
+    /* Users are launched LAUNCH_LEAD_MS early (write_config) and sleep to
+     * their due time, t0 + id * --arrival-us; then a "KIT-INIT id" record
+     * marks the connect, the kit's ws_init. */
+    snprintf(b, sizeof b,
+             "W = Lookup(kit_start) + (Lookup(tsung_userid) - 1) * %" PRIu64
+             " - (erlang:system_time(microsecond) - %" PRIu64 "), "
+             "((max(0, W) + 999) div 1000) / 1000", o->arrival_us, t0_us);
+    eval_var(f, "kit_wait", b);
+    fputs("      <thinktime value=\"%%_kit_wait%%\" random=\"false\"/>\n", f);
+    eval_var(f, "kit_init",
+             "ts_mon:sendmes({full, self(), list_to_binary(\"" INIT_RECORD "\" ++ "
+             "integer_to_list(Lookup(tsung_userid) - 1))}), 0");
+    fputs("      <request><websocket type=\"connect\" path=\"/\"/></request>\n", f);
     snprintf(b, sizeof b, "erlang:system_time(microsecond) - %" PRIu64, t0_us);
     eval_var(f, "kit_open", b);
     eval_var(f, "kit_seq", "0");
@@ -129,19 +155,30 @@ static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
     fputs("      <while var=\"kit_more\" eq=\"true\"/>\n"
           "      </repeat>\n"
           "      </if>\n"
-          "      <request><websocket type=\"close\"/></request>\n"
-          "    </session>\n"
+          "      <request><websocket type=\"close\"/></request>\n", f);
+    /* Tsung stops its VMs when the last user ends, and what its monitors
+     * still hold (ts_mon_cache flushes every 500 ms; ts_mon writes the
+     * dump, behind when the machine is busy) never reaches tsung.dump: the
+     * end of the run went missing. So a user lingers past one flush, then
+     * until both queues are empty (at most DRAIN_POLLS polls). */
+    fprintf(f, "      <thinktime value=\"%d\" random=\"false\"/>\n", LINGER_S);
+    snprintf(b, sizeof b,
+             "Len = fun(undefined) -> 0; (P) -> case catch rpc:call(node(P), erlang, process_info, "
+             "[P, message_queue_len]) of {message_queue_len, L} -> L; _ -> 0 end end, "
+             "Drain = fun(F, K) -> case Len(whereis(ts_mon_cache)) + Len(global:whereis_name(ts_mon)) of "
+             "N when N > 0, K > 0 -> timer:sleep(%d), F(F, K - 1); _ -> 0 end end, "
+             "Drain(Drain, %d)", DRAIN_POLL_MS, DRAIN_POLLS);
+    eval_var(f, "kit_drained", b);
+    fputs("    </session>\n"
           "  </sessions>\n", f);
 }
 
 static void write_config(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
 {
     uint64_t end_ms = (uint64_t)(o->seconds * 1e3);
-    /* Tsung's interarrival must be > 0: "all at once" is 1 us apart. */
-    double inter_s = o->arrival_us ? (double)o->arrival_us / 1e6 : 1e-6;
-    uint64_t phase_s = (end_ms + 999) / 1000;   /* whole seconds only */
     /* The whole run's hard bound: the schedule, the last echo, the close. */
-    uint64_t bound_s = end_ms / 1000 + 1 + (o->connect_timeout_ms + 2 * ACK_TIMEOUT_MS) / 1000 + 10;
+    uint64_t bound_s = LAUNCH_LEAD_MS / 1000 + end_ms / 1000 + 1 + (o->connect_timeout_ms + 2 * ACK_TIMEOUT_MS) / 1000 + 10 +
+                       LINGER_S + DRAIN_POLLS * DRAIN_POLL_MS / 1000;
 
     fprintf(f, "<?xml version=\"1.0\"?>\n"
                "<!DOCTYPE tsung SYSTEM \"/usr/share/tsung/tsung-1.0.dtd\">\n"
@@ -151,11 +188,21 @@ static void write_config(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
     write_clients(f, o);
     fprintf(f, "  <servers><server host=\"%s\" port=\"%u\" type=\"tcp\"/></servers>\n",
             o->host, o->port);
-    fprintf(f, "  <load duration=\"%" PRIu64 "\" unit=\"second\">\n"
-               "    <arrivalphase phase=\"1\" duration=\"%" PRIu64 "\" unit=\"second\">\n"
-               "      <users maxnumber=\"%" PRIu32 "\" interarrival=\"%.6f\" unit=\"second\"/>\n"
-               "    </arrivalphase>\n"
-               "  </load>\n", bound_s, phase_s, o->clients, inter_s);
+    /* Static users, one per client, launched LAUNCH_LEAD_MS before
+     * t0 + i * --arrival-us, i.e. at start + i * --arrival-us (Tsung's own arrival phases are a Poisson
+     * process whose launcher falls behind at 1 ms means): the kit client's
+     * schedule, to Tsung's 1 ms timers. */
+    fprintf(f, "  <load duration=\"%" PRIu64 "\" unit=\"second\">\n", bound_s);
+    for (uint32_t i = 0; i < o->clients; i++) {
+        uint64_t at_us = (uint64_t)i * o->arrival_us;
+        if (at_us % 1000 == 0)
+            fprintf(f, "    <user session=\"kit\" start_time=\"%" PRIu64 "\" unit=\"millisecond\"/>\n",
+                    at_us / 1000);
+        else
+            fprintf(f, "    <user session=\"kit\" start_time=\"%" PRIu64 ".%03" PRIu64
+                       "\" unit=\"millisecond\"/>\n", at_us / 1000, at_us % 1000);
+    }
+    fputs("  </load>\n", f);
     fprintf(f, "  <options>\n"
                "    <option name=\"connect_timeout\" value=\"%" PRIu64 "\"/>\n"
                "    <option name=\"global_ack_timeout\" value=\"%d\"/>\n"

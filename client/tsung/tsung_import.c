@@ -25,11 +25,11 @@
 #include "tsung_log.h"
 #include "tsung_opts.h"
 
-/* One Tsung user: the k-th NewClient record is user k+1, kit client k. */
+/* One kit client: Tsung user id + 1, which its KIT-INIT record names. */
 struct client {
-    uint64_t init_us;          /* session start, us since t0 */
+    int64_t init_us;           /* its KIT-INIT record (the connect), -1 if none */
     int64_t end_us;            /* EndClient, -1 if none */
-    int64_t conn;              /* its connection (pid), -1 if it never sent */
+    int64_t conn;              /* its connection (pid), -1 if none */
 };
 
 /* One user process, by its Erlang pid, in the order pids first appear. */
@@ -49,7 +49,7 @@ struct conn {
 struct importer {
     struct tsung_opts o;
     uint64_t t0_us, interval_us;
-    uint64_t shift_us;         /* Tsung's start date - T0_US: heads are on T0_US */
+    uint64_t shift_us;         /* the run's t0 - T0_US: heads are on T0_US */
     struct client *clients;
     size_t n_clients, cap_clients;
     struct conn *conns;
@@ -192,9 +192,22 @@ static bool http_is_101(const struct conn *c)
            memcmp(c->http_status, "HTTP/1.1 101", sizeof c->http_status) == 0;
 }
 
-static bool is_t0_record(const uint8_t *p, size_t n)
+/* The records the session writes itself (KIT-T0, KIT-INIT), not traffic. */
+static bool is_kit_record(const uint8_t *p, size_t n)
 {
-    return n >= strlen(T0_RECORD) && memcmp(p, T0_RECORD, strlen(T0_RECORD)) == 0;
+    return n >= 4 && memcmp(p, "KIT-", 4) == 0;
+}
+
+/* The client id of a KIT-INIT record, or -1 (not one, or out of range). */
+static int64_t init_record_id(const struct importer *im, const uint8_t *p, size_t n)
+{
+    size_t k = strlen(INIT_RECORD);
+    if (n <= k || memcmp(p, INIT_RECORD, k) != 0)
+        return -1;
+    int64_t id = 0;
+    for (size_t i = k; i < n && p[i] >= '0' && p[i] <= '9' && id <= UINT32_MAX; i++)
+        id = id * 10 + (p[i] - '0');
+    return id < (int64_t)im->o.clients ? id : -1;
 }
 
 /* --- record lengths (see dump.h) ----------------------------------------------- */
@@ -206,7 +219,7 @@ static size_t record_len(void *ctx, const struct dump_reader *d, const struct du
 {
     struct importer *im = ctx;
     if (r->kind == DUMP_SEND) {
-        if (is_t0_record(data, avail))
+        if (is_kit_record(data, avail))
             return 0;
         if (avail >= 4 && memcmp(data, "GET ", 4) == 0) {
             const uint8_t *e = memmem(data, avail, "\r\n\r\n", 4);
@@ -257,8 +270,18 @@ static void find_t0(struct importer *im, const uint8_t *buf, size_t len)
 
 static void on_send(struct importer *im, struct conn *c, uint64_t t, const uint8_t *p, size_t n)
 {
-    if (is_t0_record(p, n))
+    if (is_kit_record(p, n)) {
+        int64_t id = init_record_id(im, p, n);
+        if (id < 0)
+            return;
+        if (!im->emit) {
+            c->client = id;
+            im->clients[id].init_us = (int64_t)t;
+        }
+        event(im, EVENT_WS_INIT, c->client, t, 0,
+              (int64_t)t - (int64_t)((uint64_t)c->client * im->o.arrival_us), 0, NULL);
         return;
+    }
     if (n >= 4 && memcmp(p, "GET ", 4) == 0) {
         c->get_sent = true;
         c->get_us = t;
@@ -353,13 +376,8 @@ static void scan(struct importer *im, const uint8_t *buf, size_t len)
         uint64_t t = rel(im, r.t_us);
         switch (r.kind) {
         case DUMP_NEW_CLIENT:
-            if (!im->emit) {
-                im->clients = grow(im->clients, &im->cap_clients, im->n_clients + 1,
-                                   sizeof *im->clients);
-                im->clients[im->n_clients++] = (struct client){t, -1, -1};
-            } else {
-                event(im, EVENT_WS_INIT, (int64_t)im->new_seen++, t, 0, 0, 0, NULL);
-            }
+            if (!im->emit)
+                im->new_seen++;
             break;
         case DUMP_END_CLIENT: {
             long long user = atoll(r.who);
@@ -470,7 +488,10 @@ static void write_exits(struct importer *im)
         const struct conn *c = cl->conn >= 0 ? &im->conns[cl->conn] : NULL;
         const char *why = NULL;
         char buf[64];
-        uint64_t t = cl->end_us >= 0 ? (uint64_t)cl->end_us : (c ? c->last_us : cl->init_us);
+        if (cl->init_us < 0 && !c)
+            continue;               /* never started: Tsung stopped first */
+        /* its last traffic: EndClient comes after the linger (tsung_config.c) */
+        uint64_t t = c ? c->last_us : cl->end_us >= 0 ? (uint64_t)cl->end_us : (uint64_t)cl->init_us;
         if (!c) {
             why = take(CONNECT_POOL);
             if (!why)
@@ -595,15 +616,6 @@ static void write_meta(struct importer *im, const char *command, const char *xml
         die("%s", d->err);
 }
 
-/* The figures Tsung does not give: its arrivals follow no schedule, so a
- * client has no start lag. db_event stores integers; say "unknown". */
-static void mark_absent(struct importer *im)
-{
-    if (sqlite3_exec(im->db.h, "UPDATE events SET event_data = NULL WHERE type = 'ws_init'",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        die("%s", sqlite3_errmsg(im->db.h));
-}
-
 int main(int argc, char **argv)
 {
     static struct importer im;
@@ -662,6 +674,12 @@ int main(int argc, char **argv)
 
     if (db_create(&im.db, im.o.db_path) < 0)
         die("%s", im.db.err);
+    im.n_clients = im.cap_clients = im.o.clients;
+    im.clients = malloc((im.n_clients + 1) * sizeof *im.clients);
+    if (!im.clients)
+        die("%s", "out of memory");
+    for (size_t k = 0; k < im.n_clients; k++)
+        im.clients[k] = (struct client){-1, -1, -1};
     find_t0(&im, buf, len);
     scan(&im, buf, len);              /* pass 1: users, pids, ids */
     resolve(&im);
@@ -669,7 +687,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < im.n_conns; i++)
         if (im.conns[i].last_us > last)
             last = im.conns[i].last_us;
-    for (size_t k = 0; k < im.n_clients; k++)
+    /* the last traffic: users linger after their close (tsung_config.c) */
+    for (size_t k = 0; k < im.n_clients && im.n_conns == 0; k++)
         if (im.clients[k].end_us > (int64_t)last)
             last = (uint64_t)im.clients[k].end_us;
     /* Pass 2 replays from a clean state; pids appear in the same order, so
@@ -687,14 +706,13 @@ int main(int argc, char **argv)
     write_exits(&im);
     if (im.in_tx && db_commit(&im.db) < 0)
         die("%s", im.db.err);
-    mark_absent(&im);
     write_meta(&im, command, xml, failed, &log, last);
     if (db_finish(&im.db) < 0)
         die("%s", im.db.err);
     db_close(&im.db);
     if (!im.o.quiet)
-        printf("tsung_import: %zu clients, %lld handshakes, %lld sent, %lld echoed -> %s%s\n",
-               im.n_clients, im.n_events[EVENT_WS_ONOPEN], im.n_events[EVENT_MESSAGE_SEND],
+        printf("tsung_import: %lld of %zu clients started, %lld handshakes, %lld sent, %lld echoed -> %s%s\n",
+               im.n_events[EVENT_WS_INIT], im.n_clients, im.n_events[EVENT_WS_ONOPEN], im.n_events[EVENT_MESSAGE_SEND],
                im.n_events[EVENT_MESSAGE_RECV], im.o.db_path,
                failed ? " (incomplete)" : "");
     free(xml);

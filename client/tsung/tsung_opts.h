@@ -16,6 +16,8 @@
 
 /* The dump record the session writes with the run's t0 (see tsung_config.c). */
 #define T0_RECORD "KIT-T0 "
+/* ... and the one each user writes just before it connects, with its id. */
+#define INIT_RECORD "KIT-INIT "
 
 struct load_host {
     char name[256];

@@ -6,19 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "conn.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);            \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-            failures++;                                                     \
-        }                                                                   \
-    } while (0)
 
 struct bytes {
     uint8_t *p;
@@ -355,10 +344,5 @@ int main(void)
     test_fail_fast();
     test_order_with_backlog();
     test_handshake();
-    if (failures) {
-        fprintf(stderr, "test_conn: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_conn: all passed\n");
-    return 0;
+    return check_done("test_conn");
 }

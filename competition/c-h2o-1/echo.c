@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include "h2o/websocket.h"
-#include "frame_guard.h"
+#include "ws_wslay_guard.h"
 #include "ws_frame.h"
 #include "ws_log.h"
 
@@ -25,7 +25,7 @@ struct out_buf {
 
 struct echo_conn {
     h2o_websocket_conn_t *ws;
-    struct frame_guard guard;
+    struct ws_wslay_guard guard;
     const char *refused;         /* guard verdict, acted on at the next read */
     struct out_buf out;          /* frames h2o is writing */
     struct out_buf pending;      /* frames wslay handed over since */
@@ -156,7 +156,7 @@ static ssize_t on_wslay_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t l
         return -1;
     }
     size_t n = in->size < len ? in->size : len;
-    size_t ok = frame_guard_scan(&c->guard, (const uint8_t *)in->bytes, n, &c->refused);
+    size_t ok = ws_wslay_guard_scan(&c->guard, (const uint8_t *)in->bytes, n, &c->refused);
     if (c->refused && ok == 0) {
         take_over(ctx, c);
         wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
@@ -271,7 +271,7 @@ int echo_start(h2o_req_t *req, const char *client_key)
     }
     c->check.cb = on_check;
     c->linger.cb = on_linger_timeout;
-    frame_guard_init(&c->guard);
+    ws_wslay_guard_init(&c->guard);
     c->ws = h2o_upgrade_to_websocket(req, client_key, c, on_ws_message);
     /* The callbacks h2o installed, with our receive and send in place. */
     struct wslay_event_callbacks cbs = c->ws->ws_callbacks;

@@ -12,38 +12,40 @@ supervisord must be able to import this file: ./install copies it into
 
 A program is every process of its process group (supervisord starts each
 program in a group of its own), so the workers of a -N server count too.
-Memory is in KiB: XML-RPC integers are 32-bit and bytes would overflow at
-2 GiB.
+The kit's client/build/procstat reads them (the one sampler behind every
+memory figure); see find_procstat for where it is looked for, or set
+`procstat = PATH` in the [rpcinterface:wsstats] section. Memory is in KiB:
+XML-RPC integers are 32-bit and bytes would overflow at 2 GiB.
 """
 import os
+import shutil
+import subprocess
 import time
 
 from supervisor.options import split_namespec
 from supervisor.xmlrpc import Faults, RPCError
 
 API_VERSION = "1"
-_TICK = os.sysconf("SC_CLK_TCK")
+# procstat's exit statuses (client/src/procstat.c)
+_GONE, _UNREADABLE = 1, 3
 
 
-def _stat(pid):
-    """(state, pgrp, utime + stime ticks) from /proc/PID/stat."""
-    with open("/proc/%s/stat" % pid) as f:
-        data = f.read()
-    # The command name may hold spaces and parentheses: count from the last ')'.
-    fields = data[data.rindex(")") + 2:].split()
-    return fields[0], int(fields[2]), int(fields[11]) + int(fields[12])
-
-
-def _memory_kb(pid):
-    """(Pss, Rss) in KiB from /proc/PID/smaps_rollup."""
-    pss = rss = 0
-    with open("/proc/%s/smaps_rollup" % pid) as f:
-        for line in f:
-            if line.startswith("Pss:"):
-                pss = int(line.split()[1])
-            elif line.startswith("Rss:"):
-                rss = int(line.split()[1])
-    return pss, rss
+def find_procstat(option=None, configfile=None):
+    """The procstat binary: the factory's `procstat` option, $WSSTATS_PROCSTAT,
+    the kit's client/build/procstat beside this file or beside supervisord's
+    configuration file (competition/supervisord.conf), or `procstat` on PATH.
+    None when there is none."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    candidates = [option, os.environ.get("WSSTATS_PROCSTAT"),
+                  os.path.join(here, "..", "..", "client", "build", "procstat")]
+    if configfile:
+        candidates.append(os.path.join(os.path.dirname(os.path.abspath(configfile)),
+                                       "..", "client", "build", "procstat"))
+    candidates.append(shutil.which("procstat"))
+    for c in candidates:
+        if c and os.access(c, os.X_OK):
+            return os.path.abspath(c)
+    return None
 
 
 def _nofile(pid):
@@ -56,33 +58,40 @@ def _nofile(pid):
     return "", ""
 
 
-def group_stats(pgid):
-    """Sums over the live processes of process group pgid. Raises OSError
-    when one of them cannot be read for any reason but having exited (a
-    supervisord that may not read its programs' memory must say so, not
-    report zero)."""
-    procs = pss = rss = ticks = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            state, grp, t = _stat(name)
-            if grp != pgid or state == "Z":
-                continue
-            p, r = _memory_kb(name)
-        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
-            continue  # exited while we looked
-        procs += 1
-        pss += p
-        rss += r
-        ticks += t
-    return {"processes": procs, "pss_kb": pss, "rss_kb": rss,
-            "cpu_seconds": ticks / float(_TICK)}
+class ProcstatError(Exception):
+    def __init__(self, status, message):
+        Exception.__init__(self, message)
+        self.status = status
+
+
+def group_stats(procstat, pid):
+    """Memory and CPU of pid's process group, read by the kit's one sampler
+    (client/build/procstat, sampler.c), so a server measured through
+    supervisord is measured as runtest measures a local one. Raises
+    ProcstatError with procstat's status and message."""
+    try:
+        r = subprocess.run([procstat, "--count", "1", "--processes", str(pid)],
+                           capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ProcstatError(_UNREADABLE, "%s: %s" % (procstat, e))
+    if r.returncode != 0:
+        msg = r.stderr.strip().replace("procstat: ", "", 1) or "exit status %d" % r.returncode
+        raise ProcstatError(r.returncode, msg)
+    try:
+        pss, rss, cpu, procs = r.stdout.split()
+        pss, rss, cpu, procs = int(pss), int(rss), float(cpu), int(procs)
+    except ValueError:
+        raise ProcstatError(_UNREADABLE, "%s printed %r" % (procstat, r.stdout))
+    # KiB: XML-RPC integers are 32-bit
+    return {"processes": procs, "pss_kb": pss // 1024, "rss_kb": rss // 1024,
+            "cpu_seconds": cpu}
 
 
 class WsstatsNamespaceRPCInterface:
-    def __init__(self, supervisord):
+    def __init__(self, supervisord, procstat=None):
         self.supervisord = supervisord
+        configfile = getattr(getattr(supervisord, "options", None), "configfile", None)
+        self.procstat = find_procstat(procstat, configfile)
 
     def getAPIVersion(self):
         """ The version of this extension's API
@@ -113,9 +122,15 @@ class WsstatsNamespaceRPCInterface:
             soft, hard = _nofile(pid)
         except OSError as e:
             raise RPCError(Faults.NOT_RUNNING, "%s: %s" % (name, e))
+        if not self.procstat:
+            raise RPCError(Faults.FAILED, "%s: procstat not found: build the kit's client "
+                           "(make -C client) or set procstat = PATH in [rpcinterface:wsstats]"
+                           % name)
         try:
-            stats = group_stats(pgid)
-        except OSError as e:
+            stats = group_stats(self.procstat, pid)
+        except ProcstatError as e:
+            if e.status == _GONE:
+                raise RPCError(Faults.NOT_RUNNING, "%s: %s" % (name, e))
             raise RPCError(Faults.FAILED, "%s: %s (supervisord must run as root or as "
                            "the program's user)" % (name, e))
         stats.update({"pid": pid, "pgid": pgid, "nofile_soft": soft,
@@ -124,6 +139,10 @@ class WsstatsNamespaceRPCInterface:
 
 
 def make_wsstats_rpcinterface(supervisord, **config):
+    procstat = config.pop("procstat", None)
+    if procstat is not None and not os.access(procstat, os.X_OK):
+        raise ValueError("wsstats: procstat = %s: not an executable file" % procstat)
     if config:
-        raise ValueError("wsstats takes no options, got %s" % ", ".join(sorted(config)))
-    return WsstatsNamespaceRPCInterface(supervisord)
+        raise ValueError("wsstats takes only the option procstat, got %s"
+                         % ", ".join(sorted(config)))
+    return WsstatsNamespaceRPCInterface(supervisord, procstat)

@@ -22,6 +22,7 @@
 #define READ_BUF (128 * 1024)
 #define MAX_EVENTS 512
 #define MAX_FDS (1u << 24)
+#define READ_EVENTS (EPOLLIN | EPOLLRDHUP | EPOLLET)
 
 /* The unsent rest of an echo, while the peer is slow to read: the only
  * allocation, off the hot path (a partial write means the peer's window is
@@ -107,7 +108,7 @@ static void on_writable(int epfd, int fd)
     free(p);
     pend[fd] = NULL;
     /* MOD re-checks readiness: input that came meanwhile raises an event. */
-    if (watch(epfd, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLET) < 0)
+    if (watch(epfd, EPOLL_CTL_MOD, fd, READ_EVENTS) < 0)
         drop(fd, 1);
 }
 
@@ -115,9 +116,12 @@ static void on_writable(int epfd, int fd)
  * buffer has emptied it (a stream socket), so the usual final read that
  * returns EAGAIN is saved: one read and one write per message, as with
  * level triggering, without the ready-list re-check level triggering does
- * in every epoll_wait. */
-static void on_readable(int epfd, int fd)
+ * in every epoll_wait. Unless the peer has closed its side (EPOLLRDHUP):
+ * its FIN may have come with the data, raising no edge of its own, so read
+ * on to the end of the stream. */
+static void on_readable(int epfd, int fd, uint32_t events)
 {
+    int peer_done = (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     for (;;) {
         ssize_t r = read(fd, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
@@ -137,7 +141,7 @@ static void on_readable(int epfd, int fd)
             hold(epfd, fd, buf + w, (size_t)(r - w));
             return;
         }
-        if (r < (ssize_t)sizeof buf)
+        if (r < (ssize_t)sizeof buf && !peer_done)
             return;
     }
 }
@@ -149,7 +153,7 @@ static void on_accept(int epfd, int lfd)
 {
     int cfd;
     while ((cfd = ws_accept(lfd)) >= 0) {
-        if ((size_t)cfd >= npend || watch(epfd, EPOLL_CTL_ADD, cfd, EPOLLIN | EPOLLET) < 0) {
+        if ((size_t)cfd >= npend || watch(epfd, EPOLL_CTL_ADD, cfd, READ_EVENTS) < 0) {
             close(cfd);
             count.errors++;
             continue;
@@ -233,7 +237,7 @@ int main(int argc, char **argv)
             else if (pend[fd])
                 on_writable(epfd, fd);
             else
-                on_readable(epfd, fd);
+                on_readable(epfd, fd, evs[i].events);
         }
     }
     fprintf(stderr, "tcp-echo: stopping: %llu accepted, %llu closed by the peer, %llu errors, "

@@ -332,74 +332,44 @@ static int write_report(const struct suite_config *cfg)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The whole run, from the preflight to supervisord's shutdown: the exit
+ * status. */
+static int run_competition(const struct args *a, struct suite_config *cfg,
+                           const char *config_text, const struct server *servers, int n_servers)
 {
-    /* Line by line, so our lines and the children's interleave in order
-     * when the output goes to a file. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    static struct args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
-        return rc;
-    static struct suite_config cfg;
-    char config_path[PATH_MAX];
-    char *config_text = NULL;
-    if (load_config(a.config, &cfg, config_path, &config_text) < 0 ||
-        (!a.dry_run && (check_tools(&cfg) < 0 || install_signals() < 0))) {
-        free(config_text);
-        return 2;
-    }
-    static struct server servers[CONFIG_MAX_SERVERS];
-    char err[1024];
-    int n_servers = servers_plan(&cfg, servers, CONFIG_MAX_SERVERS, err, sizeof(err));
-    if (n_servers <= 0) {
-        fprintf(stderr, "runsuite: %s\n", n_servers < 0 ? err : "no servers: "
-                "competition/contestants found none and the config names none (servers = a, b)");
-        free(config_text);
-        return 2;
-    }
-    if (a.dry_run) {
-        bool remote = cfg.server_stats == STATS_SUPERVISORD ||
-                      (cfg.server_stats == STATS_AUTO && !url_is_this_machine(cfg.supervisord));
-        rc = suite_print(&cfg, servers, n_servers, remote) < 0 ? 2 : 0;
-        free(config_text);
-        return rc;
-    }
-
     struct kv_list env = { 0 };
     if (env_collect(&env) < 0) {
         fprintf(stderr, "runsuite: out of memory\n");
-        free(config_text);
         return 2;
     }
     printf("runsuite: %s, %s cores, %s; up to %ld connections on %s:%d, engine %s\n",
            kv_get(&env, "env.cpu_model"), kv_get(&env, "env.cores"), kv_get(&env, "env.kernel"),
-           track_max_connections(&cfg), cfg.host, cfg.port,
-           cfg.engine == ENGINE_TSUNG ? "tsung" : "kit");
-    print_plan(&cfg, servers, n_servers);
-    env_check(&env, &cfg);
+           track_max_connections(cfg), cfg->host, cfg->port,
+           cfg->engine == ENGINE_TSUNG ? "tsung" : "kit");
+    print_plan(cfg, servers, n_servers);
+    env_check(&env, cfg);
 
-    rc = 2;
+    int rc = 2;
     bool started = false;
-    struct sup *sup = connect_supervisord(&cfg, a.supervise, &started);
+    char err[1024], version[64];
+    struct sup *sup = connect_supervisord(cfg, a->supervise, &started);
     if (!sup)
         goto out;
-    char version[64];
     if (sup_version(sup, version, sizeof(version), err, sizeof(err)) == 0)
         kv_set(&env, "env.supervisord", version);
-    if (choose_stats_source(&cfg, sup, &env) < 0)
+    if (choose_stats_source(cfg, sup, &env) < 0)
         goto out;
 
-    struct suite_opts o = { .fresh = a.fresh, .command = a.command, .config_path = a.config,
+    struct suite_opts o = { .fresh = a->fresh, .command = a->command, .config_path = a->config,
                             .config_text = config_text, .server_env_applied = started,
                             .stop = &stop_flag };
-    enum suite_result res = suite_run(&cfg, sup, servers, n_servers, &o, &env);
+    enum suite_result res = suite_run(cfg, sup, servers, n_servers, &o, &env);
     rc = (int)res;
     if (res == SUITE_DONE)
-        rc = write_report(&cfg);
+        rc = write_report(cfg);
     else if (res == SUITE_INTERRUPTED)
         fprintf(stderr, "runsuite: interrupted; the databases in %s are kept, run again to "
-                "resume\n", cfg.db_root);
+                "resume\n", cfg->db_root);
 out:
     if (started) {
         if (sup_shutdown(sup, err, sizeof(err)) < 0 || wait_supervisord(sup, false, 30000) < 0)
@@ -410,6 +380,53 @@ out:
     if (sup)
         sup_close(sup);
     kv_free(&env);
+    return rc;
+}
+
+/* --dry-run: every run's command; nothing started, nothing written. */
+static int dry_run(const struct suite_config *cfg, const struct server *servers, int n_servers)
+{
+    bool remote = cfg->server_stats == STATS_SUPERVISORD ||
+                  (cfg->server_stats == STATS_AUTO && !url_is_this_machine(cfg->supervisord));
+    return suite_print(cfg, servers, n_servers, remote) < 0 ? 2 : 0;
+}
+
+/* The config, the tools and the servers it names: 0, or the exit status
+ * (message printed). */
+static int prepare(const struct args *a, struct suite_config *cfg, char *config_path,
+                   char **config_text, struct server *servers, int *n_servers)
+{
+    if (load_config(a->config, cfg, config_path, config_text) < 0 ||
+        (!a->dry_run && (check_tools(cfg) < 0 || install_signals() < 0)))
+        return 2;
+    char err[1024];
+    *n_servers = servers_plan(cfg, servers, CONFIG_MAX_SERVERS, err, sizeof(err));
+    if (*n_servers <= 0) {
+        fprintf(stderr, "runsuite: %s\n", *n_servers < 0 ? err : "no servers: "
+                "competition/contestants found none and the config names none (servers = a, b)");
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* Line by line, so our lines and the children's interleave in order
+     * when the output goes to a file. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    static struct args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    static struct suite_config cfg;
+    static struct server servers[CONFIG_MAX_SERVERS];
+    char config_path[PATH_MAX];
+    char *config_text = NULL;
+    int n_servers = 0;
+    rc = prepare(&a, &cfg, config_path, &config_text, servers, &n_servers);
+    if (rc == 0)
+        rc = a.dry_run ? dry_run(&cfg, servers, n_servers)
+                       : run_competition(&a, &cfg, config_text, servers, n_servers);
     free(config_text);
     return rc;
 }

@@ -123,10 +123,12 @@ static bool on_path(const char *cmd)
     return false;
 }
 
-/* A `requires` entry: a file relative to the reference's directory, or
- * (without a slash) a command on PATH. */
+/* A `requires` entry: an absolute path, a file relative to the
+ * reference's directory, or (without a slash) a command on PATH. */
 static bool present(const char *dir, const char *item)
 {
+    if (item[0] == '/')
+        return access(item, F_OK) == 0;
     char full[8192];
     snprintf(full, sizeof(full), "%s/%s", dir, item);
     if (access(full, F_OK) == 0)
@@ -142,10 +144,13 @@ static void check_requires(struct ref_state *st)
     for (char *t = strtok_r(buf, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
         if (present(st->dir, t))
             continue;
+        snprintf(st->s->install, sizeof(st->s->install), "%s",
+                 st->install[0] ? st->install : "see its README.md");
         snprintf(st->s->unavailable, sizeof(st->s->unavailable),
                  "requires %s, which is missing (%s); install: %s", t,
-                 strchr(t, '/') ? "no such file in its directory" : "not on PATH",
-                 st->install[0] ? st->install : "see its README.md");
+                 t[0] == '/' ? "no such file" : strchr(t, '/') ? "no such file in its directory"
+                                                                : "not on PATH",
+                 st->s->install);
         return;
     }
 }
@@ -159,7 +164,7 @@ int servers_load_reference(const char *dir, const struct suite_config *cfg, stru
     s->protocol = PROTO_WEBSOCKET;
     for (int i = 0; i < TRACK_COUNT; i++)
         s->tracks[i] = true;
-    s->unavailable[0] = 0;
+    s->unavailable[0] = s->install[0] = 0;
     struct ref_state st = { .cfg = cfg, .s = s, .dir = dir };
     int rc = ini_parse(path, ref_key, &st);
     if (rc == -1) {

@@ -18,6 +18,7 @@ struct server {
     enum protocol protocol;
     bool tracks[TRACK_COUNT];       /* the tracks it can run in */
     char unavailable[512];          /* set: not available, why and the fix */
+    char install[256];              /* then: the fix alone (reference.conf's install) */
 };
 
 const char *servers_kind_name(enum server_kind k);

@@ -144,6 +144,8 @@ static enum step run_variant(struct suite_state *s, const struct unit *u, const 
     if (u->server->unavailable[0]) {
         snprintf(status, sizeof(status), "not available");
         kv_set(&rows, "suite.reason", u->server->unavailable);
+        if (u->server->install[0])
+            kv_set(&rows, "suite.install", u->server->install);
     } else if (!l->up && !l->status[0]) {
         st = lifecycle_up(c, l);
     }

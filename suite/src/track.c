@@ -1,5 +1,7 @@
 #include "track.h"
 
+#include "steps.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -46,8 +48,12 @@ int track_variants(const struct suite_config *cfg, enum track t, struct variant 
         out[0].in_flight = cfg->handshakes.in_flight;
         return 1;
     case TRACK_SLO:
+        /* Every step whole: the client starts step 1 where its own rule
+         * says (steps.c), and does not judge a step SECONDS cuts short. */
         out[0] = one(t, s->connections,
-                     track_ramp_seconds(s->connections, s->arrival_us) + s->n_rates * s->step_s);
+                     (long)(steps_start_after_ramp((uint32_t)s->connections,
+                                                   (uint64_t)s->arrival_us) / 1000000) +
+                     s->n_rates * s->step_s);
         return 1;
     case TRACK_C10K:
     default:

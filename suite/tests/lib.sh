@@ -53,7 +53,8 @@ fake_reference() {
 # require_built: the tools every end-to-end test runs.
 require_built() {
     for t in "$root/client/build/runtest" "$root/client/build/verify" \
-             "$root/client/build/compile_stats" "$root/competition/c-epoll-1/build/c-epoll-1" \
+             "$root/client/build/compile_stats" "$root/client/build/procstat" \
+             "$root/competition/c-epoll-1/build/c-epoll-1" \
              "$root/suite/build/runsuite" "$root/suite/build/report"; do
         if [ ! -x "$t" ]; then
             echo "FAIL $t is not built: run make at the kit root first"

@@ -78,8 +78,10 @@ static void variants(void)
     CHECK(n == 1 && !strcmp(v[0].name, "default") && v[0].seconds == 7 &&
           v[0].connections == 2500, "capacity: one variant, 3 + 4 s");
     n = track_variants(&cfg, TRACK_SLO, v, TRACK_VARIANTS_MAX);
-    /* 1001 x 1000 us = 1.001 s -> 2 s, + 3 steps x 3 s */
-    CHECK(n == 1 && v[0].seconds == 11, "slo: 2 + 3 x 3 s, got %ld", v[0].seconds);
+    /* the last of 1001 clients starts at 1000 x 1000 us = 1 s; step 1 at
+     * the second whole second after it, 3 s (the client's rule, steps.c),
+     * then 3 whole steps of 3 s */
+    CHECK(n == 1 && v[0].seconds == 12, "slo: 3 + 3 x 3 s, got %ld", v[0].seconds);
     CHECK(track_ramp_seconds(1000, 1000) == 1 && track_ramp_seconds(0, 1000) == 0 &&
           track_ramp_seconds(10000, 0) == 0, "ramp: exact seconds stay, none is 0");
     CHECK(track_max_connections(&cfg) == 2500, "the biggest run: capacity's 2500");
@@ -108,7 +110,7 @@ static void commands(void)
     expect(&v[0], &t, "client/build/runtest D.db 6 127.0.0.9 8123 300 --storm 32 "
            "--interval-ms 3600000 --label c-epoll-1 --server-pid 4242");
     track_variants(&cfg, TRACK_SLO, v, TRACK_VARIANTS_MAX);
-    expect(&v[0], &t, "client/build/runtest D.db 11 127.0.0.9 8123 1001 --rate-steps "
+    expect(&v[0], &t, "client/build/runtest D.db 12 127.0.0.9 8123 1001 --rate-steps "
            "1000,2000,4000 --step-s 3 --slo-p99-us 2500 --arrival-us 1000 --label c-epoll-1 "
            "--server-pid 4242");
 

@@ -63,8 +63,8 @@ check "capacity: --hold, SECONDS = 1 s of arrivals + 1 s settling" [ "$(line a c
     "client/build/runtest $db/capacity/a/default-1.db 2 $R 50 --hold --arrival-us 1000 --label a --server-pid PID" ]
 check "handshakes: --storm 8, holding" [ "$(line a handshakes default 1)" = \
     "client/build/runtest $db/handshakes/a/default-1.db 2 $R 100 --storm 8 --interval-ms 3600000 --label a --server-pid PID" ]
-check "slo: rate steps, SECONDS = arrivals + 2 steps" [ "$(line b slo default 1)" = \
-    "client/build/runtest $db/slo/b/default-1.db 3 $R 20 --rate-steps 200,400 --step-s 1 --slo-p99-us 200000 --arrival-us 1000 --label b --server-pid PID" ]
+check "slo: rate steps, SECONDS = step 1 at 2 s (after the ramp, the client's rule) + 2 steps" [ "$(line b slo default 1)" = \
+    "client/build/runtest $db/slo/b/default-1.db 4 $R 20 --rate-steps 200,400 --step-s 1 --slo-p99-us 200000 --arrival-us 1000 --label b --server-pid PID" ]
 check "tcp-ref: --tcp in its tracks" [ "$(line tcp-ref throughput c4-k1-s20 1)" = \
     "client/build/runtest $db/throughput/tcp-ref/c4-k1-s20-1.db 3 $R 4 --saturate 1 --size 20 --warmup-s 1 --tcp --label tcp-ref --server-pid PID" ]
 check "tcp-ref: only in throughput and capacity" \
@@ -92,6 +92,30 @@ orders=$(for k in 1 2 3; do printf '%s\n' "$out" | sed -n "s/^\([^ ]*\) c10k def
 check "repeat 3: c10k's servers not in one order every repeat ($orders orders)" [ "$orders" -gt 1 ]
 tracks=$(printf '%s\n' "$out" | sed -n 's/^[^ ]* \([a-z0-9]*\) .* 2 \/.*/\1/p' | uniq | tr '\n' ' ')
 check "repeat 3: each repeat still track by track ($tracks)" [ "$tracks" = "c10k throughput capacity handshakes slo " ]
+
+# The kit's configs: every track; `make suite` (small-scale) within its
+# 15-minute budget: runtest's SECONDS of every run, plus about 1 s each for
+# the drain and close and 1 s for start, verify and stop (measured here: a
+# 5-s c10k run's unit took 6 s from start to the next start) must stay
+# under 12 minutes, leaving 3 for ./install, make and the report.
+for ini in small-scale medium-scale full-scale; do
+    out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/$ini.ini" 2>&1)
+    check "ini/$ini.ini: a dry run (exit $?)" [ -n "$out" ]
+    tracks=$(printf '%s\n' "$out" | sed -n 's/^[^ ]* \([a-z0-9]*\) .* 1 [^ ]*: .*/\1/p' | sort -u | tr '\n' ' ')
+    check "ini/$ini.ini: every track ($tracks)" [ "$tracks" = "c10k capacity handshakes slo throughput " ]
+done
+for ini in full-scale medium-scale; do
+    check "ini/$ini.ini: repeat 3, references all" \
+        sh -c "grep -q '^repeat = 3$' '$root/ini/$ini.ini' && grep -q '^references = all$' '$root/ini/$ini.ini'"
+done
+check "ini/small-scale.ini: references = tcp-echo" grep -q '^references = tcp-echo$' "$root/ini/small-scale.ini"
+out=$(timeout 20 "$root/runsuite" --dry-run "$root/ini/small-scale.ini" 2>&1)
+check "ini/small-scale.ini: tcp-echo in c10k, throughput and capacity only, over --tcp" \
+    [ "$(printf '%s\n' "$out" | grep '^tcp-echo ' | grep -c -- ' --tcp ')/$(printf '%s\n' "$out" | grep '^tcp-echo ' | cut -d' ' -f2 | sort -u | tr '\n' ' ')" = "6/c10k capacity throughput " ]
+runs=$(printf '%s\n' "$out" | grep -c 'client/build/runtest')
+secs=$(printf '%s\n' "$out" | sed -n 's/.*: client\/build\/runtest [^ ]* \([0-9]*\) .*/\1/p' | awk '{ s += $1 + 1 } END { print s }')
+check "ini/small-scale.ini: $runs runs of $secs s in all, with 1 s each for start and stop under 12 minutes" \
+    [ $((secs + runs)) -lt 720 ]
 
 echo "$0: $fails failure(s)"
 [ $fails = 0 ]

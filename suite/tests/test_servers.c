@@ -67,7 +67,8 @@ static void reference_files(void)
           rc ? err : "loaded");
     CHECK(s.tracks[TRACK_THROUGHPUT] && s.tracks[TRACK_CAPACITY] && !s.tracks[TRACK_C10K] &&
           !s.tracks[TRACK_SLO], "its tracks: throughput and capacity");
-    CHECK(!s.unavailable[0], "sh on PATH and build/tcp-echo present: available (%s)", s.unavailable);
+    CHECK(!s.unavailable[0] && !s.install[0], "sh on PATH and build/tcp-echo present: available "
+          "(%s)", s.unavailable);
 
     write_file("servers/node-ws/reference.conf", "requires = no-such-command-x1\n"
                "install = ./install\n", 0644);
@@ -77,12 +78,24 @@ static void reference_files(void)
           "defaults: websocket, every track");
     CHECK(!strcmp(s.unavailable, "requires no-such-command-x1, which is missing (not on PATH); "
                   "install: ./install"), "missing command: %s", s.unavailable);
+    CHECK(!strcmp(s.install, "./install"), "the install command alone: %s", s.install);
 
     write_file("servers/gone/reference.conf", "requires = lib/x.so\n", 0644);
     snprintf(d, sizeof(d), "%s/servers/gone", dir);
     servers_load_reference(d, &cfg, &s, err, sizeof(err));
     CHECK(!strcmp(s.unavailable, "requires lib/x.so, which is missing (no such file in its "
                   "directory); install: see its README.md"), "missing file: %s", s.unavailable);
+
+    /* An absolute path stays absolute (python-websockets names Debian's
+     * module file). */
+    write_file("servers/abs/reference.conf", "requires = /bin/sh, /no/such/file-wskit\n", 0644);
+    snprintf(d, sizeof(d), "%s/servers/abs", dir);
+    servers_load_reference(d, &cfg, &s, err, sizeof(err));
+    CHECK(!strcmp(s.unavailable, "requires /no/such/file-wskit, which is missing (no such "
+                  "file); install: see its README.md"), "absolute path: %s", s.unavailable);
+    write_file("servers/abs/reference.conf", "requires = /bin/sh\n", 0644);
+    servers_load_reference(d, &cfg, &s, err, sizeof(err));
+    CHECK(!s.unavailable[0], "absolute path present: available (%s)", s.unavailable);
 
     write_file("servers/bad/reference.conf", "protocol = tcp\n\nprotocol2 = x\n", 0644);
     snprintf(d, sizeof(d), "%s/servers/bad", dir);

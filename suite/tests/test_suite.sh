@@ -24,7 +24,7 @@ sup=$1 srv=$2 sup_bare=$3 sup_kit=$4 sup_nobody=$5 sup_env=$6 nothing=$7
 tmp=$(mktemp -d /tmp/suite-test-suite-XXXXXX)
 conf=$tmp/supervisord.conf
 cleanup() {
-    for c in "$conf" "$tmp/envsup/supervisord.conf"; do
+    for c in "$conf" "$tmp/envsup/supervisord.conf" "$tmp/noprocstat/supervisord.conf"; do
         d=$(dirname "$c")
         [ -f "$d/supervisord.pid" ] || continue
         timeout 20 supervisorctl -c "$c" shutdown >/dev/null 2>&1
@@ -188,6 +188,8 @@ M=c10k/missing-ref/default-1
 check "missing-ref: not available, the missing command and the install hint" \
     [ "$(meta $M suite.status)/$(meta $M suite.reason)" = \
       "not available/requires no-such-command-wskit, which is missing (not on PATH); install: apt-get install no-such-package" ]
+check "missing-ref: the install command alone, for the report" \
+    [ "$(meta $M suite.install)" = "apt-get install no-such-package" ]
 check "missing-ref: said before the first server" grep -q "missing-ref is not available" "$tmp/out1"
 check "missing-ref: not started" [ -z "$(meta $M suite.started_at)" ]
 check "summary.csv: c-epoll-1 ok with 20 clients" \
@@ -374,9 +376,36 @@ if timeout 20 runuser -u nobody -- env PYTHONPATH="$root/competition/wsstats" \
     timeout 20 supervisorctl -s "http://127.0.0.1:$sup_nobody" shutdown >/dev/null 2>&1
     check "wsstats, unreadable program: exit 1 (exit $rc)" [ $rc = 1 ]
     check "wsstats, unreadable program: FAILED, says why" \
-        contains "$out" "FAILED: hidden: [Errno 13] Permission denied"
+        contains "$out" "FAILED: hidden: /proc/"
+    check "wsstats, unreadable program: procstat's reason" \
+        contains "$out" "/smaps_rollup: Permission denied (supervisord must run as root"
 else
     check "supervisord as nobody ($sup_nobody) starts" false
+fi
+
+# wsstats reads through the kit's procstat: a procstat option that names no
+# program stops supervisord; a wsstats that finds none (a copy outside the
+# kit, nothing on PATH) answers FAILED saying what to do.
+mkdir -p "$tmp/noprocstat"
+cp "$root/competition/wsstats/wsstats.py" "$tmp/noprocstat/"
+supervisord_head "$sup_bare" | sed '/wsstats:make_wsstats_rpcinterface/a procstat = /nonexistent/procstat' \
+    >"$tmp/noprocstat/bad.conf"
+out=$(env PYTHONPATH="$tmp/noprocstat" timeout 20 supervisord -n -c "$tmp/noprocstat/bad.conf" 2>&1)
+check "wsstats, procstat = a missing file: supervisord does not start, says why" \
+    contains "$out" "procstat = /nonexistent/procstat: not an executable file"
+{ supervisord_head "$sup_bare"; printf '[program:sleeper]\ncommand = /bin/sleep 60\nstartsecs = 1\n'; } \
+    >"$tmp/noprocstat/supervisord.conf"
+if env -u WSSTATS_PROCSTAT PATH=/usr/bin:/bin PYTHONPATH="$tmp/noprocstat" \
+        timeout 20 supervisord -c "$tmp/noprocstat/supervisord.conf"; then
+    sleep 2
+    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 "http://127.0.0.1:$sup_bare/RPC2" sleeper 2>&1)
+    rc=$?
+    timeout 20 supervisorctl -c "$tmp/noprocstat/supervisord.conf" shutdown >/dev/null 2>&1
+    check "wsstats without procstat: exit 1 (exit $rc)" [ $rc = 1 ]
+    check "wsstats without procstat: FAILED, says how to get one" \
+        contains "$out" "FAILED: sleeper: procstat not found: build the kit's client (make -C client)"
+else
+    check "supervisord with a wsstats outside the kit ($sup_bare) starts" false
 fi
 
 # SIGTERM mid-run: the server is stopped, the database stays readable.

@@ -1,27 +1,23 @@
 #!/bin/sh
 # Every track end to end at tiny size: ./runsuite against a real contestant
-# (c-epoll-1) and a plain-TCP reference (a test-only echo, through the
-# client's --tcp) under a supervisord this test starts on free ports. Then,
-# within one (server, track) run of several variants: a crash is recorded
-# for its variant and the next variant gets a fresh server; SIGTERM keeps
-# the finished variants and a second run resumes only the missing one.
-# A track whose client option the built client lacks (./runtest --help)
-# is left out and said so: the commands of every track are checked by
-# test_command and test_dryrun whatever the client.
+# (c-epoll-1) and the real plain-TCP reference (servers/tcp-echo, with its
+# own reference.conf: --tcp, no ./verify, only its tracks) under a
+# supervisord this test starts on free ports. Then, within one (server,
+# track) run of several variants: a crash is recorded for its variant and
+# the next variant gets a fresh server; SIGTERM keeps the finished variants
+# and a second run resumes only the missing one. About a minute.
 . "$(dirname "$0")/lib.sh"
 require_built
 echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
+tcp_echo=$root/servers/tcp-echo/build/tcp-echo
+if [ ! -x "$tcp_echo" ]; then
+    echo "FAIL $tcp_echo is not built: run make at the kit root first"
+    exit 1
+fi
 help=$("$root/client/build/runtest" --help 2>&1)
-has() { case "$help" in *"  $1 "*) true ;; *) echo "skip $2: the built client has no $1"; false ;; esac; }
-tracks=c10k
-has --saturate throughput && tracks="$tracks, throughput" && do_tp=1 || do_tp=0
-has --hold capacity && tracks="$tracks, capacity" && do_cap=1 || do_cap=0
-has --storm handshakes && tracks="$tracks, handshakes" && do_hs=1 || do_hs=0
-has --rate-steps slo && tracks="$tracks, slo" && do_slo=1 || do_slo=0
-has --tcp "the plain-TCP reference" && do_tcp=1 || do_tcp=0
-has --warmup-s "warm-up" && warmup=1 || warmup=0
-# The mode meta key came with the client's track options.
-case "$help" in *"  --hold "*) do_mode=1 ;; *) do_mode=0 ;; esac
+for opt in --saturate --hold --storm --rate-steps --tcp --warmup-s; do
+    case "$help" in *"  $opt "*) ;; *) echo "FAIL the built client has no $opt"; exit 1 ;; esac
+done
 
 set -- $(free_ports 2)
 sup=$1 srv=$2
@@ -47,8 +43,8 @@ startsecs = 1
 startretries = 0
 stopasgroup = true
 stopwaitsecs = 5
-[program:tcp-ref]
-command = /usr/bin/python3 $here/tcp_echo_server.py $srv
+[program:tcp-echo]
+command = $tcp_echo --port $srv --host 127.0.0.1
 autostart = false
 startsecs = 1
 startretries = 0
@@ -63,9 +59,6 @@ startretries = 0
 stopasgroup = true
 stopwaitsecs = 5
 CONF
-fake_reference "$tmp/servers" tcp-ref "protocol = tcp
-tracks = throughput, capacity"
-
 if ! PYTHONPATH=$root/competition/wsstats timeout 20 supervisord -c "$conf"; then
     echo "FAIL supervisord -c $conf did not start"
     exit 1
@@ -80,12 +73,12 @@ port = $srv
 supervisord = http://127.0.0.1:$sup/RPC2
 db_root = $tmp/db
 results = $tmp/report
-servers_root = $tmp/servers
-references = $([ $do_tcp = 1 ] && echo all || echo none)
+servers_root = $root/servers
+references = tcp-echo
 servers = c-epoll-1
 start_timeout = 10
 stop_timeout = 10
-tracks = $tracks
+tracks = c10k, throughput, capacity, handshakes, slo
 clients = 20
 seconds = 3
 [throughput]
@@ -93,7 +86,7 @@ connections = 4
 in_flight = 1, 4
 sizes = 24, 4096
 seconds = 3
-warmup_s = $warmup
+warmup_s = 1
 [capacity]
 connections = 50
 settle_s = 1
@@ -124,58 +117,48 @@ ran() { [ "$(m "$1" suite.status)/$(m "$1" complete)/$(m "$1" suite.track)" = "o
 
 check "c10k: ok" ran c10k/c-epoll-1/default-1 c10k
 check "c10k: 20 handshakes" [ "$(count c10k/c-epoll-1/default-1 "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 20 ]
-if [ $do_tp = 1 ]; then
-    for v in c4-k1-s24 c4-k1-s4096 c4-k4-s24 c4-k4-s4096; do
-        T=throughput/c-epoll-1/$v-1
-        check "throughput $v: ok, variant recorded" [ "$(m $T suite.variant)" = $v ] && ran $T throughput
-        check "throughput $v: 4 connections, all opened" \
-            [ "$(m $T suite.clients)/$(count $T "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = "4/4" ]
-        [ $do_mode = 1 ] && check "throughput $v: saturate mode, warm-up recorded" \
-            [ "$(m $T mode)/$(m $T warmup_s)" = "saturate/$warmup" ]
-    done
-    check "throughput: c4-k4-s4096 ran with --saturate 4 --size 4096" \
-        contains "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.runtest_command)" "4 --saturate 4 --size 4096"
-    check "throughput: more than one message per connection came back" \
-        [ "$(count throughput/c-epoll-1/c4-k4-s24-1 "SELECT count(*) FROM events WHERE type = 'message_recv'")" -gt 40 ]
-    check "throughput: one start for four variants" \
-        [ "$(m throughput/c-epoll-1/c4-k1-s24-1 suite.server_pid)" = "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.server_pid)" ]
-fi
+check "c10k: verified first" contains "$(m c10k/c-epoll-1/default-1 suite.verify_output)" "PASS"
+for v in c4-k1-s24 c4-k1-s4096 c4-k4-s24 c4-k4-s4096; do
+    T=throughput/c-epoll-1/$v-1
+    check "throughput $v: ok, variant recorded" [ "$(m $T suite.variant)" = $v ] && ran $T throughput
+    check "throughput $v: 4 connections, all opened" \
+        [ "$(m $T suite.clients)/$(count $T "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = "4/4" ]
+    check "throughput $v: saturate mode, warm-up recorded" [ "$(m $T mode)/$(m $T warmup_s)" = "saturate/1" ]
+done
+check "throughput: c4-k4-s4096 ran with --saturate 4 --size 4096" \
+    contains "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.runtest_command)" "4 --saturate 4 --size 4096"
+check "throughput: more than one message per connection came back" \
+    [ "$(count throughput/c-epoll-1/c4-k4-s24-1 "SELECT count(*) FROM events WHERE type = 'message_recv'")" -gt 40 ]
+check "throughput: one start for four variants" \
+    [ "$(m throughput/c-epoll-1/c4-k1-s24-1 suite.server_pid)" = "$(m throughput/c-epoll-1/c4-k4-s4096-1 suite.server_pid)" ]
 C=capacity/c-epoll-1/default-1
-if [ $do_cap = 1 ]; then
-    check "capacity: ok, hold mode" ran $C capacity && check "capacity: mode hold" [ "$(m $C mode)" = hold ]
-    check "capacity: SECONDS = 1 s of arrivals + 1 s settling" contains "$(m $C suite.runtest_command)" " 2 127.0.0.1 $srv 50 --hold"
-    check "capacity: message 0 and the probe came back from all 50" \
-        [ "$(count $C "SELECT count(*) FROM events WHERE type = 'message_recv'")" = 100 ]
-fi
+check "capacity: ok, hold mode" ran $C capacity && check "capacity: mode hold" [ "$(m $C mode)" = hold ]
+check "capacity: SECONDS = 1 s of arrivals + 1 s settling" contains "$(m $C suite.runtest_command)" " 2 127.0.0.1 $srv 50 --hold"
+check "capacity: message 0 and the probe came back from all 50" \
+    [ "$(count $C "SELECT count(*) FROM events WHERE type = 'message_recv'")" = 100 ]
 H=handshakes/c-epoll-1/default-1
-if [ $do_hs = 1 ]; then
-    check "handshakes: ok, storm of 8" ran $H handshakes && check "handshakes: storm = 8" [ "$(m $H storm)" = 8 ]
-    check "handshakes: all 100 opened" [ "$(count $H "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 100 ]
-fi
+check "handshakes: ok, storm of 8" ran $H handshakes && check "handshakes: storm = 8" [ "$(m $H storm)" = 8 ]
+check "handshakes: all 100 opened" [ "$(count $H "SELECT count(*) FROM events WHERE type = 'ws_onopen'")" = 100 ]
 S=slo/c-epoll-1/default-1
-if [ $do_slo = 1 ]; then
-    check "slo: ok, steps recorded" ran $S slo && \
-        check "slo: rate_steps and step_s" [ "$(m $S mode)/$(m $S rate_steps)/$(m $S step_s)" = "steps/200,400/1" ]
-fi
-if [ $do_tcp = 1 ] && [ $do_tp = 1 ]; then
-    for v in c4-k1-s24 c4-k4-s4096; do
-        R=throughput/tcp-ref/$v-1
-        check "tcp-ref throughput $v: ok over plain TCP, a reference" \
-            [ "$(m $R suite.kind)/$(m $R suite.protocol)/$(m $R protocol)" = "reference/tcp/tcp" ] && ran $R throughput
-    done
-    check "tcp-ref: --tcp, and ./verify not run (says why)" \
-        sh -c "echo '$(m throughput/tcp-ref/c4-k1-s24-1 suite.runtest_command)' | grep -q -- ' --tcp ' &&
-               echo '$(m throughput/tcp-ref/c4-k1-s24-1 suite.verify_output)' | grep -q 'not run: a plain-TCP reference'"
-    [ $do_cap = 1 ] && check "tcp-ref capacity: ok" ran capacity/tcp-ref/default-1 capacity
-fi
-check "tcp-ref: not in c10k, handshakes, slo (its tracks)" \
-    [ ! -e "$tmp/db/c10k/tcp-ref" -a ! -e "$tmp/db/handshakes/tcp-ref" -a ! -e "$tmp/db/slo/tcp-ref" ]
+check "slo: ok, steps recorded" ran $S slo && \
+    check "slo: rate_steps and step_s" [ "$(m $S mode)/$(m $S rate_steps)/$(m $S step_s)" = "steps/200,400/1" ]
+check "slo: both steps whole, so both judged (steps_run $(m $S steps_run))" [ "$(m $S steps_run)" = 2 ]
+# tcp-echo, the real reference: its reference.conf's tracks (c10k,
+# throughput, capacity), over --tcp, never verified.
+for R in c10k/tcp-echo/default-1 throughput/tcp-echo/c4-k1-s24-1 throughput/tcp-echo/c4-k4-s4096-1 \
+         capacity/tcp-echo/default-1; do
+    check "$R: ok over plain TCP, a reference" \
+        [ "$(m $R suite.kind)/$(m $R suite.protocol)/$(m $R protocol)" = "reference/tcp/tcp" ] &&
+        ran $R "${R%%/*}"
+    check "$R: --tcp, and ./verify not run (says why)" \
+        sh -c "echo '$(m $R suite.runtest_command)' | grep -q -- ' --tcp ' &&
+               echo '$(m $R suite.verify_output)' | grep -q 'not run: a plain-TCP reference'"
+done
+check "tcp-echo capacity: message 0 and the probe echoed on all 50" \
+    [ "$(count capacity/tcp-echo/default-1 "SELECT count(*) FROM events WHERE type = 'message_recv'")" = 100 ]
+check "tcp-echo: not in handshakes or slo (its reference.conf)" \
+    [ ! -e "$tmp/db/handshakes/tcp-echo" -a ! -e "$tmp/db/slo/tcp-echo" ]
 check "a report over the tracks that ran" [ -s "$tmp/report/summary.csv" -a -s "$tmp/report/index.html" ]
-if [ $do_tp = 0 ]; then
-    echo "$0: $fails failure(s) (the variant, crash and resume checks need throughput)"
-    [ $fails = 0 ]
-    exit
-fi
 
 # A crash inside a run of three variants: the second is recorded crashed,
 # the third gets a fresh server.
@@ -192,7 +175,7 @@ connections = 2
 in_flight = 1
 sizes = 24, 32, 40
 seconds = 3
-warmup_s = $warmup
+warmup_s = 1
 INI
 timeout 120 "$root/runsuite" "$tmp/crash.ini" >"$tmp/out2" 2>&1
 sed 's/^/    | /' "$tmp/out2"

@@ -12,7 +12,8 @@ Every check compares the echoed bytes with the sent ones, in order:
   slow-reader   8 MiB sent while not reading until the sender is stuck for
                 0.5 s (the server must hold its unsent echo and stop
                 reading), then everything read back
-  half-close    data then SHUT_WR: every byte comes back, then EOF
+  half-close    data then SHUT_WR on 20 connections at once: every byte
+                comes back, then EOF
 Prints one line per check and PASS or FAIL; exit status 0 only if all pass.
 """
 import argparse
@@ -130,26 +131,32 @@ def check_slow_reader(host, port):
     return "8 MiB echoed to a reader that stalled"
 
 
+HALF_CLOSERS = 20
+
+
 def check_half_close(host, port):
-    s = connect(host, port)
-    s.setblocking(True)
-    s.settimeout(5)
+    """Data then FIN on HALF_CLOSERS connections opened at once, so that on
+    most of them both are queued before the server reads (its FIN raises no
+    readiness edge of its own): every byte must come back, then EOF."""
+    socks = [socket.create_connection((host, port), timeout=5) for _ in range(HALF_CLOSERS)]
     try:
-        data = pattern(1000, 9)
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
-        got = bytearray()
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-        expect_same(bytes(got), data, "before EOF")
+        for i, s in enumerate(socks):
+            s.sendall(pattern(1000, 9 + i))
+            s.shutdown(socket.SHUT_WR)
+        for i, s in enumerate(socks):
+            got = bytearray()
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+            expect_same(bytes(got), pattern(1000, 9 + i), "connection %d before EOF" % i)
     except socket.timeout:
-        raise CheckError("no EOF 5 s after our FIN")
+        raise CheckError("no EOF 5 s after our FIN (connection %d of %d)" % (i, HALF_CLOSERS))
     finally:
-        s.close()
-    return "all bytes back, then EOF"
+        for s in socks:
+            s.close()
+    return "%d connections: all bytes back, then EOF" % HALF_CLOSERS
 
 
 CHECKS = [("sizes", check_sizes), ("many", check_many),

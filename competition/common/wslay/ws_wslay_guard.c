@@ -1,38 +1,32 @@
-#include "frame_guard.h"
+#include "ws_wslay_guard.h"
 
 #include <stdbool.h>
 #include <string.h>
 
 #include "ws_utf8.h"
+#include "ws_wslay_fix.h"
 
-void frame_guard_init(struct frame_guard *g)
+void ws_wslay_guard_init(struct ws_wslay_guard *g)
 {
     memset(g, 0, sizeof *g);
 }
 
-/* The close codes wslay 1.1.1 accepts (wslay_event_is_valid_status_code). */
-static bool wslay_accepts(unsigned code)
-{
-    return (code >= 1000 && code <= 1011 && code != 1004 && code != 1005 && code != 1006) ||
-           (code >= 3000 && code <= 4999);
-}
-
 /* A complete close payload: NULL to leave it to wslay, else the verdict. */
-static const char *judge_close(struct frame_guard *g)
+static const char *judge_close(struct ws_wslay_guard *g)
 {
     unsigned code = (unsigned)g->close[0] << 8 | g->close[1];
-    if (wslay_accepts(code) || !ws_close_code_valid(code))
-        return NULL;
     uint8_t state = WS_UTF8_ACCEPT;
-    if (ws_utf8_feed(&state, g->close + 2, g->close_len - 2u) != WS_UTF8_ACCEPT) {
-        g->code = WS_CLOSE_INVALID_DATA;
+    bool utf8 = ws_utf8_feed(&state, g->close + 2, g->close_len - 2u) == WS_UTF8_ACCEPT;
+    unsigned reply = ws_wslay_fix_close(code, utf8);
+    if (reply == 0)
+        return NULL;
+    g->code = (uint16_t)reply;
+    if (reply == WS_CLOSE_INVALID_DATA)
         return "invalid UTF-8 in a close reason";
-    }
-    g->code = (uint16_t)code;
     return "close code registered after RFC 6455";
 }
 
-size_t frame_guard_scan(struct frame_guard *g, const uint8_t *p, size_t n,
+size_t ws_wslay_guard_scan(struct ws_wslay_guard *g, const uint8_t *p, size_t n,
                         const char **reason)
 {
     size_t i = 0, start = 0; /* where the current frame began in p */
@@ -70,7 +64,7 @@ size_t frame_guard_scan(struct frame_guard *g, const uint8_t *p, size_t n,
             *reason = "64-bit payload length with the top bit set";
             return start;
         }
-        if ((*reason = ws_frame_check(&h, true)) != NULL)
+        if ((*reason = ws_wslay_fix_header(&h)) != NULL)
             return start;
         g->have = 0;
         if (h.opcode == WS_OP_CLOSE && h.payload_len >= 2) {

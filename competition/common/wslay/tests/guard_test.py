@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Wire-level checks of a running c-h2o server: exact close codes, handshake
-refusals, byte-at-a-time delivery. Usage: protocol_test.py PORT [MAX_MESSAGE]
-(MAX_MESSAGE: the server's --max-message, default 16 MiB). Exits non-zero on
-the first failure and says which check failed."""
+"""Wire-level checks of a running server whose framework drives wslay behind
+the frame guard (c-h2o): exact close codes, handshake refusals,
+byte-at-a-time delivery. Usage: guard_test.py PORT [MAX_MESSAGE]
+(MAX_MESSAGE: the server's --max-message, default 16 MiB). Waits up to 5 s
+for the server to listen. Exits non-zero if a check failed and says which."""
 import os
 import socket
 import struct
@@ -11,7 +12,7 @@ import time
 
 # wsmini, the kit's WebSocket client, lives in tests/robust at the top.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "..", "tests", "robust"))
+                                "..", "..", "..", "..", "tests", "robust"))
 from wsmini import frame, read_head, recv_frame_bytes  # noqa: E402
 
 PORT = int(sys.argv[1])
@@ -21,6 +22,18 @@ ACCEPT = b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 UPGRADE = ("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % KEY).encode()
 failures = 0
+
+
+def wait_listening(deadline_s=5.0):
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > end:
+                sys.exit("guard_test: nothing listens on port %d" % PORT)
+            time.sleep(0.05)
 
 
 def close_payload(code, reason=b""):
@@ -162,6 +175,7 @@ def handshake_timeout():
 
 
 U = UPGRADE.decode()
+wait_listening()
 check("echo 0 B .. 1 MiB text and binary, close 1000", echo_sizes)
 check("echo exactly --max-message", exact_max)
 check("1009 over --max-message (fragmented)", over_max)
@@ -181,6 +195,7 @@ check("1002 fragmented ping", closes(frame(9, b"x", fin=False), 1002))
 check("1002 continuation without a start", closes(frame(0, b"x"), 1002))
 check("1002 text inside a fragmented message", closes(frame(1, b"a", fin=False) + frame(1, b"b"), 1002))
 check("1002 unmasked frame", closes(frame(1, b"x", masked=False), 1002))
+check("1002 16-bit length for 5 bytes", closes(b"\x82\xfe\x00\x05\0\0\0\0hello", 1002))
 check("1002 64-bit length with top bit", closes(b"\x82\xff\x80" + b"\0" * 7 + b"\1\2\3\4", 1002))
 check("1002 after garbage, the message before it echoed first",
       closes(frame(1, b"ok") + b"\x83\x80garbage", 1002, echo=(1, b"ok")))

@@ -57,6 +57,7 @@ struct ws_wslay_conn {
     uint8_t flags;
     uint8_t close_got;                /* close frame: status bytes seen */
     uint8_t close_code[2];
+    uint8_t close_utf8;               /* its reason so far: ws_utf8_feed state */
     uint8_t hdr_len, hdr_fed;         /* next frame header: held, passed on */
     uint8_t hdr[14];
 };

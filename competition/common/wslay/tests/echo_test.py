@@ -15,7 +15,7 @@ import time
 
 # wsmini, the kit's WebSocket client, lives in tests/robust at the top.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "..", "tests", "robust"))
+                                "..", "..", "..", "..", "tests", "robust"))
 import wsmini  # noqa: E402
 from wsmini import frame, recv_exact, server_frame  # noqa: E402
 

@@ -11,6 +11,8 @@
 #include "ws_frame.h"
 #include "ws_log.h"
 #include "ws_upgrade.h"
+#include "ws_utf8.h"
+#include "ws_wslay_fix.h"
 
 enum conn_state { ST_HANDSHAKE, ST_OPEN, ST_LINGER, ST_DONE };
 
@@ -144,16 +146,13 @@ static void free_ctx(struct ws_wslay_conn *c)
 
 /* ---- wslay callbacks ---- */
 
-/* Whether a frame header is one to refuse before wslay sees it. wslay's
- * frame layer answers a fragmented or oversized control frame and a
- * non-minimal length with an empty close and an error instead of 1002, and
- * checks the message size only once payload bytes arrive (we fail fast, on
- * the header that takes the message over --max-message). */
+/* Whether a frame header is one to refuse before wslay sees it: one that
+ * ws_wslay_fix_header() refuses, or one that takes the message over
+ * --max-message (wslay checks the size only once payload bytes arrive; we
+ * fail fast, on the header). */
 static int refuse_header(struct ws_wslay_conn *c, const struct ws_frame_header *h)
 {
-    size_t ext = h->header_len - 2 - (h->masked ? 4 : 0);
-    if (ws_frame_check(h, true) || (ext == 2 && h->payload_len < 126) ||
-        (ext == 8 && h->payload_len < 65536))
+    if (ws_wslay_fix_header(h))
         return F_FAIL_PROTO;
     if (h->opcode == WS_OP_TEXT || h->opcode == WS_OP_BINARY)
         c->msg_len = h->payload_len;
@@ -291,21 +290,26 @@ static void on_frame_start(wslay_event_context_ptr ctx,
     case WSLAY_CONNECTION_CLOSE:
         c->flags |= F_CLOSE_FRAME;
         c->close_got = 0;
+        c->close_utf8 = WS_UTF8_ACCEPT;
         break;
     default:
         break;
     }
 }
 
+/* A close frame's code and whether its reason is UTF-8, for on_frame_end. */
 static void on_frame_chunk(wslay_event_context_ptr ctx,
                            const struct wslay_event_on_frame_recv_chunk_arg *arg,
                            void *user_data)
 {
     struct ws_wslay_conn *c = user_data;
     (void)ctx;
-    for (size_t i = 0; i < arg->data_length && c->close_got < 2 &&
-                       (c->flags & F_CLOSE_FRAME); i++)
+    if (!(c->flags & F_CLOSE_FRAME))
+        return;
+    size_t i = 0;
+    for (; i < arg->data_length && c->close_got < 2; i++)
         c->close_code[c->close_got++] = arg->data[i];
+    ws_utf8_feed(&c->close_utf8, arg->data + i, arg->data_length - i);
 }
 
 static void on_frame_end(wslay_event_context_ptr ctx, void *user_data)
@@ -315,12 +319,13 @@ static void on_frame_end(wslay_event_context_ptr ctx, void *user_data)
     if (!(c->flags & F_CLOSE_FRAME) || c->close_got < 2)
         return;
     unsigned code = (unsigned)c->close_code[0] << 8 | c->close_code[1];
-    /* wslay checks codes against RFC 6455's list; the kit's list also has
-     * 1012-1014, registered since, which wslay would answer with 1002. */
-    if (!ws_close_code_valid(code))
-        fail(ctx, WS_CLOSE_PROTOCOL);
-    else if (code >= 1012 && code <= 1014)
-        wslay_event_queue_close(ctx, (uint16_t)code, NULL, 0);
+    unsigned reply = ws_wslay_fix_close(code, c->close_utf8 == WS_UTF8_ACCEPT);
+    /* Queued before wslay processes the close, so wslay's own reply to it
+     * is the one ignored. */
+    if (reply == WS_CLOSE_INVALID_DATA)
+        fail(ctx, (uint16_t)reply);
+    else if (reply)
+        wslay_event_queue_close(ctx, (uint16_t)reply, NULL, 0);
 }
 
 static void on_msg(wslay_event_context_ptr ctx,

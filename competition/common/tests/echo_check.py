@@ -3,11 +3,11 @@
 byte on the wire is the test's own (standard library only: run it with
 Debian's /usr/bin/python3).
 
-usage: test_echo.py BINARY PORT [server options...]
+usage: echo_check.py BINARY PORT [server options...]
 
 Starts BINARY --host 127.0.0.1 --port PORT, runs the cases, stops it with
-SIGTERM and expects exit status 0; then starts it again on PORT+1 with a
-200-file limit for the EMFILE case. ONLY=substring runs matching cases. Prints one line per case; exits 1 if any
+SIGTERM and expects exit status 0; then starts it again on a second port
+from tests/lib/free_port with a 200-file limit for the EMFILE case. ONLY=substring runs matching cases. Prints one line per case; exits 1 if any
 failed. Frames the server sends are compared byte for byte where the echo
 is one frame (messages up to 64 KiB); longer echoes are reassembled and
 their opcodes checked, since fragment sizes are the server's choice."""
@@ -27,6 +27,8 @@ import wsmini  # noqa: E402
 from wsmini import frame, server_frame  # noqa: E402
 
 HOST = "127.0.0.1"
+FREE_PORT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "..", "..", "..", "tests", "lib", "free_port")
 MAX_MESSAGE = 16 << 20
 # A failed check and a failed read (a masked server frame) are one kind; an
 # early close is a wsmini.WsClosed, which is an EOFError too.
@@ -472,7 +474,8 @@ def main():
         if not only or "EMFILE" in only:
             t = time.monotonic()
             try:
-                case_emfile(binary, port + 1, sys.argv[3:])
+                emfile_port = int(subprocess.check_output([FREE_PORT]).split()[0])
+                case_emfile(binary, emfile_port, sys.argv[3:])
                 print("ok    %-40s %6.2f s" % ("EMFILE: 300 conns, 200 files", time.monotonic() - t))
             except (Fail, OSError, EOFError) as e:
                 failed += 1
