@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = HERE if os.path.isdir(os.path.join(HERE, "reportlib")) else os.path.dirname(HERE)
 sys.path.insert(0, SUITE)
 
-from reportlib import charts, doc, rank, runs, sections  # noqa: E402
+from reportlib import charts, checks, doc, rank, runs, sections  # noqa: E402
 
 KIT_ROOT = os.path.dirname(SUITE)
 # The tool that reads a run database; a test may point it at another build.
@@ -153,8 +153,22 @@ def not_ok(all_runs):
     return [doc.Heading(2, "Runs that did not finish ok"), doc.List(items)]
 
 
-def appendix(meta, all_runs, db_root, out):
-    blocks = [doc.Heading(2, "Notes"), doc.List(NOTES), doc.Heading(2, "Machine"),
+def checked(groups):
+    """c-epoll-1's headline figures, each measured a second way."""
+    tol = checks.tolerance(groups)
+    return [doc.Heading(3, "%s checked a second way" % checks.CHECKED),
+            doc.Para("Each track's headline figure for %s, the kit's statement of what the "
+                     "machine can do, beside the same figure measured another way from the "
+                     "same database (compile_stats' checks; client/README.md, compile_stats)%s."
+                     % (checks.CHECKED, "" if tol is None else
+                        ": two methods agree when the second is within %.0f%% of the first; "
+                        "where they do not, the line says so" % (100 * tol))),
+            doc.List(checks.notes(groups))]
+
+
+def appendix(meta, all_runs, groups, db_root, out):
+    blocks = [doc.Heading(2, "Notes"), doc.List(NOTES + [checks.MEMORY_METHOD])]
+    blocks += checked(groups) + [doc.Heading(2, "Machine"),
               doc.List(["%s: %s" % (label, meta[k]) for k, label in ENV_KEYS if meta.get(k)])]
     if meta.get("env.warnings"):
         blocks += [doc.Para("Preflight warnings:"), doc.List(meta["env.warnings"].splitlines())]
@@ -203,7 +217,7 @@ def build(groups, all_runs, out, db_root):
     blocks = [doc.Heading(1, "Results")] + intro(meta) + board
     for part, pngs in zip(body, pngs_of):
         blocks += part + [doc.Image(p, drawn[p]) for p in pngs if p in drawn]
-    blocks += not_ok(all_runs) + appendix(meta, all_runs, db_root, out)
+    blocks += not_ok(all_runs) + appendix(meta, all_runs, groups, db_root, out)
     return blocks, leaderboard_page(meta, board)
 
 

@@ -106,6 +106,22 @@ static void json_figures(struct json *j, const struct figures *fs)
         json_end(j, '}');
     }
     json_end(j, ']');
+    json_number(j, "check_tolerance", FIG_CHECK_TOLERANCE);
+    json_array(j, "checks");
+    for (unsigned i = 0; i < fs->n_checks; i++) {
+        const struct fig_check *c = &fs->checks[i];
+        json_object(j, NULL);
+        json_string(j, "figure", c->figure);
+        json_number(j, "value", c->value);
+        json_string(j, "method", c->method);
+        json_number(j, "second", c->second);
+        if (c->agree < 0)
+            json_null(j, "agree");
+        else
+            json_bool(j, "agree", c->agree);
+        json_end(j, '}');
+    }
+    json_end(j, ']');
     json_object(j, "handshake_failures");
     for (size_t i = 0; i < fs->n_failures; i++)
         json_int(j, fs->failures[i].reason, fs->failures[i].n);

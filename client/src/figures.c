@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,72 @@ void fig_bool(struct figures *fs, const char *name, int v)
 {
     fig_num(fs, name, v < 0 ? NAN : v);
     fs->f[fs->n - 1].is_bool = true;
+}
+
+double fig_get(const struct figures *fs, const char *name)
+{
+    for (unsigned i = 0; i < fs->n; i++)
+        if (!strcmp(fs->f[i].name, name))
+            return fs->f[i].v;
+    return NAN;
+}
+
+void fig_check(struct figures *fs, const char *name, const char *method, double second)
+{
+    double v = fig_get(fs, name);
+    if (isnan(second) || fs->n_checks == FIG_MAX_CHECKS)
+        return;
+    struct fig_check *c = &fs->checks[fs->n_checks++];
+    *c = (struct fig_check){.figure = name, .method = method, .value = v, .second = second};
+    c->agree = isnan(v) ? -1 : fabs(second - v) <= FIG_CHECK_TOLERANCE * fabs(v);
+}
+
+/* The nearest-rank p99 of the echoes' latencies by SQLite's own ORDER BY, not
+ * stats.c's sort: the rank ceil(0.99 n) (n is at most 2^53, so exact). */
+static double sql_p99(const struct run *r)
+{
+    uint64_t n = r->lat.count;
+    if (!n)
+        return NAN;
+    sqlite3_stmt *st;
+    double v = NAN;
+    if (sqlite3_prepare_v2(r->h, "SELECT event_data FROM events WHERE type = 'message_recv' "
+                                 "AND event_data IS NOT NULL ORDER BY event_data LIMIT 1 "
+                                 "OFFSET ?1", -1, &st, NULL) != SQLITE_OK)
+        return NAN;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)((n * 99 + 99) / 100 - 1));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* c10k's p99 from the events (every echo, nearest rank) against the same
+ * rank by SQL, and against the client's live per-second p99 (runtest's
+ * parent, over each second's echoes as they arrive, no database between):
+ * the median over the seconds with echoes, a different statistic that
+ * agrees only when the latency is steady over the run. */
+static int c10k_check(const struct run *r, struct figures *fs, char *err, size_t errlen)
+{
+    fig_check(fs, "latency_p99_us", "the same rank of the events by SQLite's ORDER BY (not "
+                                    "stats.c)", sql_p99(r));
+    struct stats_vec v = {0};
+    for (size_t i = 0; i < r->n_samples; i++) {
+        const struct sample *s = &r->samples[i];
+        if (s->recv > 0 && !isnan(s->latency_p99_us) &&
+            stats_vec_push(&v, (int64_t)s->latency_p99_us) < 0) {
+            stats_vec_free(&v);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    struct stats_summary sum;
+    stats_summarize(v.v, v.n, &sum);
+    fig_check(fs, "latency_p99_us", "the median of the client's live per-second p99 "
+                                    "(samples.latency_p99_us; it agrees only when latency is "
+                                    "steady over the run)", v.n ? (double)sum.p50 : NAN);
+    stats_vec_free(&v);
+    return 0;
 }
 
 const char *figures_track(const struct run *r)
@@ -159,7 +226,7 @@ int figures_compute(const struct run *r, struct figures *fs, char *err, size_t e
         return track_handshakes(r, fs, err, errlen);
     if (!strcmp(fs->track, "slo"))
         return track_slo(r, fs, err, errlen);
-    return 0;
+    return c10k_check(r, fs, err, errlen);
 }
 
 void figures_free(struct figures *fs)

@@ -15,6 +15,9 @@
 
 #define FIG_MAX 64
 #define FIG_MAX_STEPS 64
+#define FIG_MAX_CHECKS 8
+/* Two methods agree when the second is within this share of the first. */
+#define FIG_CHECK_TOLERANCE 0.10
 
 struct figure {
     const char *name;     /* a string literal */
@@ -31,6 +34,15 @@ struct slo_step {
     int met;                      /* within the SLO and no loss; -1: no SLO given */
 };
 
+/* A figure measured a second way from the same database: the report's
+ * notes state it, with whether the two agree (FIG_CHECK_TOLERANCE). */
+struct fig_check {
+    const char *figure;   /* a figure's name */
+    const char *method;   /* how the second value was had, a string literal */
+    double value, second; /* NAN: none */
+    int agree;            /* 1, 0, -1: cannot tell */
+};
+
 struct figures {
     const char *track;
     const char *baseline;         /* the sample memory figures count from */
@@ -40,6 +52,8 @@ struct figures {
     unsigned n_steps;
     struct exit_count *failures;  /* handshakes: exits of connections never opened */
     size_t n_failures;
+    struct fig_check checks[FIG_MAX_CHECKS];
+    unsigned n_checks;
 };
 
 /* The run's track: meta suite.track, else the one its meta mode implies
@@ -54,6 +68,11 @@ void figures_free(struct figures *fs);
 /* For the track modules. */
 void fig_num(struct figures *fs, const char *name, double v);
 void fig_bool(struct figures *fs, const char *name, int v);   /* -1: none */
+/* The value of a figure added before, or NAN. */
+double fig_get(const struct figures *fs, const char *name);
+/* Records figure NAME measured a second way (NAN: the database cannot tell;
+ * then nothing is recorded). */
+void fig_check(struct figures *fs, const char *name, const char *method, double second);
 /* The sample taken before the first connection (second 0), or NULL in a
  * database from a runtest that did not take one. */
 const struct sample *fig_second_zero(const struct run *r);

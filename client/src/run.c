@@ -185,7 +185,7 @@ const struct run_column RUN_SAMPLE_COLUMNS[] = {
 #define COL(c) { #c, offsetof(struct sample, c) }
     COL(second), COL(started), COL(connected), COL(sent), COL(recv), COL(client_cpu),
     COL(tcp_mem_pages), COL(slab_bytes), COL(machine_idle_share), COL(server_pss_bytes),
-    COL(server_rss_bytes), COL(server_cpu_seconds),
+    COL(server_rss_bytes), COL(server_cpu_seconds), COL(latency_p99_us),
 #undef COL
 };
 const size_t RUN_N_SAMPLE_COLUMNS = sizeof RUN_SAMPLE_COLUMNS / sizeof RUN_SAMPLE_COLUMNS[0];

@@ -17,6 +17,7 @@ struct sample {
     double second, started, connected, sent, recv;
     double client_cpu, tcp_mem_pages, slab_bytes, machine_idle_share;
     double server_pss_bytes, server_rss_bytes, server_cpu_seconds;
+    double latency_p99_us;      /* the client's own reading over the second's echoes */
 };
 
 /* The samples columns compile_stats reads, by name, and where each goes. */

@@ -50,7 +50,7 @@ int track_capacity(const struct run *r, struct figures *fs, char *err, size_t er
         if (!isnan(s->server_pss_bytes) && (isnan(pss_peak) || s->server_pss_bytes > pss_peak))
             pss_peak = s->server_pss_bytes;
     }
-    const struct sample none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    const struct sample none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     const struct sample *s0 = fig_second_zero(r);
     if (!held)
         held = &none;
@@ -82,6 +82,18 @@ int track_capacity(const struct run *r, struct figures *fs, char *err, size_t er
     double fell = pss_peak - held->server_pss_bytes, added = pss_peak - pss_base;
     fig_bool(fs, "capacity_pss_fell_during_hold",
              isnan(fell) || isnan(added) ? -1 : fell > noise && fell > added / 10);
+
+    /* The same held PSS against the runner's own reading before the load
+     * (procstat's sampler, after ./verify), when second 0 was the base; and
+     * the RSS growth, another /proc field (equal to PSS's for a server of one
+     * process that shares no pages it adds). */
+    double idle = run_meta_num(r, "suite.server_idle_pss_bytes");
+    if (s0 && !isnan(s0->server_pss_bytes))
+        fig_check(fs, "capacity_pss_bytes_per_conn", "PSS after minus the runner's idle PSS "
+                                                     "(suite.server_idle_pss_bytes)",
+                  growth(held->server_pss_bytes, idle, conns));
+    fig_check(fs, "capacity_pss_bytes_per_conn", "RSS after minus before, same process group",
+              fig_get(fs, "capacity_rss_bytes_per_conn"));
 
     /* The probe is the one message scheduled at SECONDS or later. */
     double t = isnan(seconds) ? 0 : seconds * 1e6;

@@ -61,5 +61,12 @@ int track_handshakes(const struct run *r, struct figures *fs, char *err, size_t 
     double span = last - first;
     fig_num(fs, "storm_seconds", span >= 0 ? span / 1e6 : NAN);
     fig_num(fs, "storm_handshakes_per_s", span > 0 ? (double)r->handshakes * 1e6 / span : NAN);
+    /* The handshakes the rate counts (ws_onopen events) against the client's
+     * live count of open connections: the storm holds every one it opened. */
+    double open = NAN;
+    for (size_t i = 0; i < r->n_samples; i++)
+        if (!isnan(r->samples[i].connected) && (isnan(open) || r->samples[i].connected > open))
+            open = r->samples[i].connected;
+    fig_check(fs, "handshakes", "the most connections open at once (samples.connected)", open);
     return failures(r, fs, err, errlen);
 }

@@ -6,6 +6,27 @@
 
 #include "tracks.h"
 
+/* Echoes recorded as events from second FIRST - 1 to LAST (µs since t0),
+ * or -1 with err set. */
+static long long events_in(const struct run *r, double first, double last, char *err,
+                           size_t errlen)
+{
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(r->h, "SELECT count(*) FROM events WHERE type = 'message_recv' "
+                                 "AND timestamp > ?1 AND timestamp <= ?2", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)((first - 1) * 1e6));
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)(last * 1e6));
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (n < 0)
+        snprintf(err, errlen, "%s", sqlite3_errmsg(r->h));
+    return n;
+}
+
 int track_throughput(const struct run *r, struct figures *fs, char *err, size_t errlen)
 {
     double warmup = run_meta_num(r, "warmup_s");
@@ -19,6 +40,7 @@ int track_throughput(const struct run *r, struct figures *fs, char *err, size_t 
     double cpu_base = warmup > 0 ? NAN : 0, cpu_end = NAN, client_cpu = 0, idle = 0;
     long long recv = 0;
     unsigned n_client = 0, n_idle = 0;
+    double first = NAN, final = NAN;  /* the measured seconds */
     struct stats_vec per_second = {0};
     for (size_t i = 0; i < r->n_samples; i++) {
         const struct sample *s = &r->samples[i];
@@ -35,6 +57,9 @@ int track_throughput(const struct run *r, struct figures *fs, char *err, size_t 
             return -1;
         }
         recv += (long long)s->recv;
+        if (isnan(first))
+            first = s->second;
+        final = s->second;
         cpu_end = s->server_cpu_seconds;
         if (!isnan(s->client_cpu))
             client_cpu += s->client_cpu, n_client++;
@@ -56,5 +81,14 @@ int track_throughput(const struct run *r, struct figures *fs, char *err, size_t 
     fig_num(fs, "throughput_client_cpu_us_per_message",
             recv && n_client == n ? client_cpu * 1e6 / (double)recv : NAN);
     fig_num(fs, "throughput_machine_idle_share", n_idle ? idle / n_idle : NAN);
+
+    /* A second count of the same echoes: the events the workers recorded
+     * (the samples are the parent's per-second counters), as a mean rate. */
+    long long events = n ? events_in(r, first, final, err, errlen) : 0;
+    if (events < 0)
+        return -1;
+    fig_check(fs, "throughput_msgs_per_s", "the echoes recorded as events in the measured "
+                                           "seconds over their length (a mean rate)",
+              n && events ? (double)events / (final - first + 1) : NAN);
     return 0;
 }

@@ -201,6 +201,11 @@ def steadiness_note(steady, cvs):
 
 # ---- track sections
 
+def measured_references(groups):
+    """Whether any reference has figures here (else no ratio column)."""
+    return any(g.kind == "reference" and g.ok_runs for g in groups)
+
+
 def track_table(groups, cols, headline, ratios=True):
     """A row per server: name, its rank by the headline (ties shared),
     status, the figures cols (a key, or a function of the group giving a
@@ -209,6 +214,7 @@ def track_table(groups, cols, headline, ratios=True):
     head = ["server", "rank", "status"] + [c if isinstance(c, str) and c not in fmt.FIGURES
                                    else fmt.label(c) if isinstance(c, str) else c[0]
                                    for c in cols]
+    ratios = ratios and measured_references(groups)
     head += (["vs references"] if ratios else []) + ["flags"]
     rows = []
     for g in ordered(groups):
@@ -297,9 +303,11 @@ def throughput(groups, ch, steady, cvs):
     def vs(key):
         return lambda g: ratio_cell(head, g, key)
 
-    cols = ["throughput_msgs_per_s", ("msg/s vs references", vs("throughput_msgs_per_s")),
-            "throughput_server_cpu_us_per_message",
-            ("CPU/msg vs references", vs("throughput_server_cpu_us_per_message")),
+    refs = measured_references(head)
+    cols = ["throughput_msgs_per_s"] + (
+        [("msg/s vs references", vs("throughput_msgs_per_s"))] if refs else []) + [
+            "throughput_server_cpu_us_per_message"] + (
+        [("CPU/msg vs references", vs("throughput_server_cpu_us_per_message"))] if refs else []) + [
             "throughput_client_cpu_cores", "throughput_client_cpu_us_per_message",
             "messages_lost"]
     blocks = [doc.Para("Saturation (the client's --saturate: each connection keeps K messages "

@@ -501,8 +501,59 @@ def main():
         check_v1(tmp)
         check_tracks(tmp)
         check_pages_and_errors(tmp)
+        check_second_methods(tmp)
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
+
+
+def check_second_methods(tmp):
+    """c-epoll-1's headline figures measured a second way (fixtures/checks,
+    worked out in their headers): compile_stats' checks and verdicts, and the
+    lines of the report's notes; a run without c-epoll-1 says so."""
+    root, out = os.path.join(tmp, "checks", "db"), os.path.join(tmp, "checks", "out")
+    build_tree(os.path.join(FIXTURES, "checks"), root)
+    want = {"c10k/c-epoll-1/default-1": [("latency_p99_us", 198, 198, True),
+                                         ("latency_p99_us", 198, 190, True)],
+            "throughput/c-epoll-1/c100-k1-s20-1": [("throughput_msgs_per_s", 110, 114, True)],
+            "capacity/c-epoll-1/default-1": [("capacity_pss_bytes_per_conn", 10000, 9900, True),
+                                             ("capacity_pss_bytes_per_conn", 10000, 12000, False)],
+            "handshakes/c-epoll-1/default-1": [("handshakes", 100, 97, True)],
+            "slo/c-epoll-1/default-1": [("slo_max_rate_msgs_per_s", 1000, 1000, True)]}
+    for rel, checks in want.items():
+        j = figures_of(os.path.join(root, rel + ".db"))
+        got = [(c["figure"], c["value"], c["second"], c["agree"]) for c in j.get("checks", [])]
+        check(got == checks and j.get("check_tolerance") == 0.1,
+              "compile_stats checks %s: %s (got %s, tolerance %s)"
+              % (rel, checks, got, j.get("check_tolerance")))
+    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "checks: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    with open(os.path.join(out, "README.md")) as f:
+        lines = [same_text(l) for l in section(f.read(), "Notes")]
+    for line in (
+            "- c10k: latency p99 (every echo's, from the events) 198 us; the same rank of the "
+            "events by SQLite's ORDER BY (not stats.c): 198 us: within 10% (0.0% apart).",
+            "- c10k: latency p99 (every echo's, from the events) 198 us; the median of the "
+            "client's live per-second p99 (samples.latency_p99_us; it agrees only when latency "
+            "is steady over the run): 190 us: within 10% (4.0% apart).",
+            "- throughput: echo rate 110 msg/s is 0.55 of tcp-echo's 200 msg/s: at or under the "
+            "raw TCP echo, as a WebSocket echo must be.",
+            "- capacity: server PSS per held connection (from second 0) 9.8 KiB; PSS after minus "
+            "the runner's idle PSS (suite.server_idle_pss_bytes): 9.7 KiB: within 10% (1.0% "
+            "apart).",
+            "- capacity: server PSS per held connection (from second 0) 9.8 KiB; RSS after minus "
+            "before, same process group: 11.7 KiB: NOT within 10% (20.0% apart).",
+            "- handshakes: handshakes completed (ws_onopen events) 100; the most connections "
+            "open at once (samples.connected): 97: within 10% (3.0% apart)."):
+        check(line in lines, "notes: %s" % line[:70])
+    check(any("throughput: echo rate (the median second's, from the samples) 110 msg/s; the "
+              "echoes recorded as events" in l and "114 msg/s: within 10% (3.6% apart)" in l
+              for l in lines), "notes: throughput's events rate within 10%")
+    check(any("client/README.md, section \u201cHow the kit measures memory and CPU" in l
+              for l in lines), "notes: the memory method, citing client/README.md's section")
+    check_page(out, "checks")
+    with open(os.path.join(tmp, "tracks", "out", "README.md")) as f:
+        check("c-epoll-1 was not in this run" in f.read(),
+              "tracks: no c-epoll-1, so the notes say nothing was checked")
 
 
 def check_pages_and_errors(tmp):
