@@ -233,106 +233,132 @@ static int take_header(struct conn *c, const uint8_t *p, size_t n,
     return hl > 0 ? 1 : -1;
 }
 
+/* The common case: a control frame or a whole unfragmented message, all of
+ * it in the read buffer, is unmasked and echoed from there: nothing is
+ * allocated. */
+static enum conn_result echo_in_place(struct conn *c, struct conn_out *o,
+                                      const struct ws_frame_header *h, uint8_t *p)
+{
+    size_t len = (size_t)h->payload_len;
+    ws_frame_mask(p, len, h->mask, 0);
+    if (h->opcode >= WS_OP_CLOSE)
+        return on_control(c, o, h->opcode, p, len);
+    uint8_t st = WS_UTF8_ACCEPT;
+    if (h->opcode == WS_OP_TEXT && ws_utf8_feed(&st, p, len) != WS_UTF8_ACCEPT)
+        return fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
+    return emit(c, o, h->opcode, p, len) ? nomem(c, o) : CONN_OK;
+}
+
+/* Reads the next frame header from *pp (completing a stashed one) and
+ * checks it. Then either the whole frame is echoed in place, or c->in is
+ * set up to collect its payload (rx->in_frame), or all of *pp was a partial
+ * header, stashed until more arrives (*np is then 0). */
+static enum conn_result begin_frame(struct conn *c, uint8_t **pp, size_t *np,
+                                    struct conn_out *o, const struct conn_limits *lim)
+{
+    struct ws_frame_header h;
+    size_t used;
+    int t = take_header(c, *pp, *np, &h, &used);
+    *pp += used, *np -= used;
+    if (t == 0)
+        return CONN_OK;
+    if (t == -2)
+        return nomem(c, o);
+    if (t < 0)
+        return fail(c, o, WS_CLOSE_PROTOCOL, CONN_ERR_PROTOCOL);
+    struct conn_rx *rx = c->in;
+    enum conn_result r = check_header(c, o, rx, &h, lim);
+    if (r != CONN_OK)
+        return r;
+    bool control = h.opcode >= WS_OP_CLOSE;
+    bool open = rx && rx->msg_op;
+    if (h.payload_len <= *np && (control || (h.fin && !open))) {
+        r = echo_in_place(c, o, &h, *pp);
+        *pp += (size_t)h.payload_len, *np -= (size_t)h.payload_len;
+        return r;
+    }
+    if (!rx && !(rx = get_rx(c)))
+        return nomem(c, o);
+    rx->h = h;
+    rx->in_frame = true;
+    rx->got = 0;
+    if (h.opcode == WS_OP_TEXT || h.opcode == WS_OP_BINARY) {
+        rx->msg_op = h.opcode;
+        rx->utf8 = WS_UTF8_ACCEPT;
+        rx->msg_len = 0;
+    }
+    return CONN_OK;
+}
+
+/* Appends k payload bytes of the current frame, unmasked: a control
+ * frame's to rx->ctl, a data frame's to the message, whose text is checked
+ * as it arrives (fail fast). */
+static enum conn_result take_payload(struct conn *c, struct conn_out *o, struct conn_rx *rx,
+                                     const uint8_t *p, size_t k, const struct conn_limits *lim)
+{
+    if (rx->h.opcode >= WS_OP_CLOSE) {
+        memcpy(rx->ctl + rx->got, p, k);
+        return CONN_OK;
+    }
+    if (k == 0)
+        return CONN_OK;
+    if (reserve_msg(rx, k, lim))
+        return nomem(c, o);
+    uint8_t *d = rx->msg + HEADROOM + rx->msg_len;
+    memcpy(d, p, k);
+    ws_frame_mask(d, k, rx->h.mask, rx->got);
+    if (rx->msg_op == WS_OP_TEXT && ws_utf8_feed(&rx->utf8, d, k) == WS_UTF8_REJECT)
+        return fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
+    rx->msg_len += k;
+    return CONN_OK;
+}
+
+/* The current frame's payload is all in: answer a control frame, echo a
+ * message whose last fragment this was. */
+static enum conn_result end_frame(struct conn *c, struct conn_out *o, struct conn_rx *rx)
+{
+    rx->in_frame = false;
+    if (rx->h.opcode >= WS_OP_CLOSE) {
+        size_t len = (size_t)rx->h.payload_len;
+        ws_frame_mask(rx->ctl, len, rx->h.mask, 0);
+        return on_control(c, o, rx->h.opcode, rx->ctl, len);
+    }
+    if (!rx->h.fin)
+        return CONN_OK;
+    if (rx->msg_op == WS_OP_TEXT && rx->utf8 != WS_UTF8_ACCEPT)
+        return fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
+    enum conn_result r = emit_message(c, o, rx) ? nomem(c, o) : CONN_OK;
+    rx->msg_op = 0;
+    rx->msg_len = 0;
+    return r;
+}
+
+/* Frames, one step at a time: a header begins each; a frame not echoed in
+ * place collects its payload, possibly over several reads, and then ends.
+ * Between messages c->in is freed, so an idle connection holds nothing. */
 static enum conn_result feed_frames(struct conn *c, uint8_t *p, size_t n,
                                     struct conn_out *o, const struct conn_limits *lim)
 {
     enum conn_result r = CONN_OK;
-    struct conn_rx *rx = c->in;
     while (r == CONN_OK) {
+        struct conn_rx *rx = c->in;
         if (!rx || !rx->in_frame) {
             if (n == 0)
                 break;
-            struct ws_frame_header h;
-            size_t used;
-            int t = take_header(c, p, n, &h, &used);
-            rx = c->in;
-            p += used, n -= used;
-            if (t == 0)
-                break;
-            if (t == -2) {
-                r = nomem(c, o);
-                break;
-            }
-            if (t < 0) {
-                r = fail(c, o, WS_CLOSE_PROTOCOL, CONN_ERR_PROTOCOL);
-                break;
-            }
-            if ((r = check_header(c, o, rx, &h, lim)) != CONN_OK)
-                break;
-            bool control = h.opcode >= WS_OP_CLOSE;
-            bool open = rx && rx->msg_op;
-            if (h.payload_len <= n && (control || (h.fin && !open))) {
-                /* The common case: a whole frame in the read buffer is
-                 * unmasked and echoed from there, nothing allocated. */
-                size_t len = (size_t)h.payload_len;
-                ws_frame_mask(p, len, h.mask, 0);
-                if (control) {
-                    r = on_control(c, o, h.opcode, p, len);
-                } else {
-                    uint8_t st = WS_UTF8_ACCEPT;
-                    if (h.opcode == WS_OP_TEXT && ws_utf8_feed(&st, p, len) != WS_UTF8_ACCEPT)
-                        r = fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
-                    else if (emit(c, o, h.opcode, p, len))
-                        r = nomem(c, o);
-                }
-                p += len, n -= len;
-                continue;
-            }
-            if (!rx && !(rx = get_rx(c))) {
-                r = nomem(c, o);
-                break;
-            }
-            rx->h = h;
-            rx->in_frame = true;
-            rx->got = 0;
-            if (h.opcode == WS_OP_TEXT || h.opcode == WS_OP_BINARY) {
-                rx->msg_op = h.opcode;
-                rx->utf8 = WS_UTF8_ACCEPT;
-                rx->msg_len = 0;
-            }
+            r = begin_frame(c, &p, &n, o, lim);
+            continue;
         }
-
         uint64_t left = rx->h.payload_len - rx->got;
         size_t k = left < n ? (size_t)left : n;
-        if (rx->h.opcode >= WS_OP_CLOSE) {
-            memcpy(rx->ctl + rx->got, p, k);
-        } else if (k > 0) {
-            if (reserve_msg(rx, k, lim)) {
-                r = nomem(c, o);
-                break;
-            }
-            uint8_t *d = rx->msg + HEADROOM + rx->msg_len;
-            memcpy(d, p, k);
-            ws_frame_mask(d, k, rx->h.mask, rx->got);
-            /* fail fast: reject invalid text as soon as it arrives */
-            if (rx->msg_op == WS_OP_TEXT &&
-                ws_utf8_feed(&rx->utf8, d, k) == WS_UTF8_REJECT) {
-                r = fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
-                break;
-            }
-            rx->msg_len += k;
-        }
+        if ((r = take_payload(c, o, rx, p, k, lim)) != CONN_OK)
+            break;
         rx->got += k;
         p += k, n -= k;
         if (rx->got < rx->h.payload_len)
-            break;
-        rx->in_frame = false;
-        if (rx->h.opcode >= WS_OP_CLOSE) {
-            size_t len = (size_t)rx->h.payload_len;
-            ws_frame_mask(rx->ctl, len, rx->h.mask, 0);
-            r = on_control(c, o, rx->h.opcode, rx->ctl, len);
-        } else if (rx->h.fin) {
-            if (rx->msg_op == WS_OP_TEXT && rx->utf8 != WS_UTF8_ACCEPT) {
-                r = fail(c, o, WS_CLOSE_INVALID_DATA, CONN_ERR_UTF8);
-                break;
-            }
-            if (emit_message(c, o, rx))
-                r = nomem(c, o);
-            rx->msg_op = 0;
-            rx->msg_len = 0;
-        }
+            break; /* the rest of this frame comes with a later read */
+        r = end_frame(c, o, rx);
     }
-    rx = c->in;
+    struct conn_rx *rx = c->in;
     if (rx && (r != CONN_OK || (!rx->in_frame && !rx->hdr_len && !rx->msg_op)))
         free_rx(c);
     return r;
