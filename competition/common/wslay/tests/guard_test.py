@@ -8,6 +8,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 # wsmini, the kit's WebSocket client, lives in tests/robust at the top.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
