@@ -6,7 +6,10 @@
  * figure the kit publishes. The line is what `runtest --server-stats`
  * reads. Exit status: 0 after --count readings, 1 when the group is gone
  * (or was never there), 3 when one of its processes may not be read, 2 for
- * bad arguments. */
+ * bad arguments.
+ * procstat --kernel [--interval-ms N] [--count N]: the machine's kernel side
+ * instead (memory by kind, TCP sockets, drops), as CSV under a header line,
+ * each row led by the wall-clock time in ms: what bench/c1m records. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,10 +24,13 @@ enum { EXIT_GONE = 1, EXIT_USAGE = 2, EXIT_FAILED = 3 };
 static void usage(FILE *f)
 {
     fprintf(f, "usage: procstat [--interval-ms N] [--count N] [--processes] [--anonymous] PID\n"
+               "       procstat --kernel [--interval-ms N] [--count N]\n"
                "  prints 'PSS_BYTES RSS_BYTES CPU_SECONDS' of PID's process group, one\n"
                "  line per reading (default: one a second until the group is gone);\n"
                "  --processes adds a column, the number of live processes, then\n"
                "  --anonymous one more, ANON_BYTES (smaps_rollup Anonymous)\n"
+               "  --kernel prints CSV instead: a header, then per reading unix_ms and\n"
+               "  /proc/meminfo, /proc/net/sockstat, softnet_stat and netstat figures\n"
                "  exit 1: no such process, 3: a process may not be read, 2: bad arguments\n");
 }
 
@@ -39,10 +45,26 @@ static bool number(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+static void print_kernel(void)
+{
+    struct sampler_kernel k;
+    struct timespec now;
+    sampler_kernel_read(&k);
+    clock_gettime(CLOCK_REALTIME, &now);  /* a label to line up with other records */
+    printf("%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld\n",
+           (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+           (long long)k.mem_total_kb, (long long)k.mem_free_kb, (long long)k.mem_available_kb,
+           (long long)k.slab_kb, (long long)k.sreclaimable_kb, (long long)k.sunreclaim_kb,
+           (long long)k.page_tables_kb, (long long)k.tcp_inuse, (long long)k.tcp_orphan,
+           (long long)k.tcp_tw, (long long)k.tcp_alloc, (long long)k.tcp_mem_pages,
+           (long long)k.softnet_dropped, (long long)k.listen_overflows, (long long)k.listen_drops);
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     long interval_ms = 1000, count = 0, pid = 0;
-    bool processes = false, anonymous = false;
+    bool processes = false, anonymous = false, kernel = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -53,6 +75,8 @@ int main(int argc, char **argv)
             processes = true;
         } else if (!strcmp(a, "--anonymous")) {
             anonymous = true;
+        } else if (!strcmp(a, "--kernel")) {
+            kernel = true;
         } else if (!strcmp(a, "--interval-ms") && i + 1 < argc) {
             if (!number(argv[++i], 1, 3600000, &interval_ms)) {
                 fprintf(stderr, "procstat: --interval-ms: expected 1..3600000, got '%s'\n", argv[i]);
@@ -74,10 +98,13 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!pid) {
+    if (kernel == (pid != 0)) {
+        fprintf(stderr, "procstat: %s\n", kernel ? "--kernel takes no PID" : "a PID (or --kernel) is required");
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (kernel)
+        printf("unix_ms,%s\n", SAMPLER_KERNEL_FIELDS);
     struct timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
     for (long n = 0; !count || n < count; n++) {
@@ -90,6 +117,10 @@ int main(int argc, char **argv)
             }
             while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
                 ;
+        }
+        if (kernel) {
+            print_kernel();
+            continue;
         }
         struct sampler_group g;
         char err[512];

@@ -214,16 +214,24 @@ int64_t sampler_slab_bytes(void)
     return kb < 0 ? -1 : kb * 1024;
 }
 
-int64_t sampler_tcp_mem_pages(void)
+/* "TCP: inuse N orphan N tw N alloc N mem N" of /proc/net/sockstat. */
+static void read_sockstat(struct sampler_kernel *k)
 {
     char buf[1024];
-    if (read_small("/proc/net/sockstat", buf, sizeof buf) < 0)
-        return -1;
-    char *tcp = strstr(buf, "\nTCP:");
-    if (!tcp)
-        return -1;
-    char *eol = strchr(tcp + 1, '\n'), *m = strstr(tcp, " mem ");
-    return m && (!eol || m < eol) ? atoll(m + 5) : -1;
+    long long v[5];
+    const char *tcp = read_small("/proc/net/sockstat", buf, sizeof buf) < 0 ? NULL : strstr(buf, "\nTCP:");
+    if (tcp && sscanf(tcp, "\nTCP: inuse %lld orphan %lld tw %lld alloc %lld mem %lld",
+                      &v[0], &v[1], &v[2], &v[3], &v[4]) == 5) {
+        k->tcp_inuse = v[0], k->tcp_orphan = v[1], k->tcp_tw = v[2];
+        k->tcp_alloc = v[3], k->tcp_mem_pages = v[4];
+    }
+}
+
+int64_t sampler_tcp_mem_pages(void)
+{
+    struct sampler_kernel k = {.tcp_mem_pages = -1};
+    read_sockstat(&k);
+    return k.tcp_mem_pages;
 }
 
 void sampler_listen_counters(int64_t *overflows, int64_t *drops)
@@ -250,6 +258,49 @@ void sampler_listen_counters(int64_t *overflows, int64_t *drops)
         }
     }
     fclose(f);
+}
+
+const char SAMPLER_KERNEL_FIELDS[] =
+    "mem_total_kb,mem_free_kb,mem_available_kb,slab_kb,sreclaimable_kb,sunreclaim_kb,"
+    "page_tables_kb,tcp_inuse,tcp_orphan,tcp_tw,tcp_alloc,tcp_mem_pages,softnet_dropped,"
+    "listen_overflows,listen_drops";
+
+/* The second column of /proc/net/softnet_stat (packets dropped because a
+ * CPU's backlog was full), in hex, summed over the CPUs. */
+static int64_t softnet_dropped(void)
+{
+    char buf[16384];
+    if (read_small("/proc/net/softnet_stat", buf, sizeof buf) < 0)
+        return -1;
+    int64_t sum = 0;
+    for (char *line = buf; *line; ) {
+        unsigned long long processed, dropped;
+        if (sscanf(line, "%llx %llx", &processed, &dropped) != 2)
+            return -1;
+        sum += (int64_t)dropped;
+        char *eol = strchr(line, '\n');
+        if (!eol)
+            break;
+        line = eol + 1;
+    }
+    return sum;
+}
+
+void sampler_kernel_read(struct sampler_kernel *k)
+{
+    char buf[8192];
+    bool mi = read_small("/proc/meminfo", buf, sizeof buf) >= 0;
+    k->mem_total_kb = mi ? field_after(buf, "MemTotal:") : -1;
+    k->mem_free_kb = mi ? field_after(buf, "MemFree:") : -1;
+    k->mem_available_kb = mi ? field_after(buf, "MemAvailable:") : -1;
+    k->slab_kb = mi ? field_after(buf, "Slab:") : -1;
+    k->sreclaimable_kb = mi ? field_after(buf, "SReclaimable:") : -1;
+    k->sunreclaim_kb = mi ? field_after(buf, "SUnreclaim:") : -1;
+    k->page_tables_kb = mi ? field_after(buf, "PageTables:") : -1;
+    k->tcp_inuse = k->tcp_orphan = k->tcp_tw = k->tcp_alloc = k->tcp_mem_pages = -1;
+    read_sockstat(k);
+    k->softnet_dropped = softnet_dropped();
+    sampler_listen_counters(&k->listen_overflows, &k->listen_drops);
 }
 
 void sampler_cpu_model(char *out, size_t len)

@@ -58,6 +58,23 @@ int64_t sampler_tcp_mem_pages(void);
 /* TcpExt ListenOverflows and ListenDrops of /proc/net/netstat, or -1. */
 void sampler_listen_counters(int64_t *overflows, int64_t *drops);
 
+/* The kernel's side of the machine, for benchmarks that hold many
+ * connections (bench/c1m): memory by kind, TCP sockets, backlog drops.
+ * Each field -1 when unknown. */
+struct sampler_kernel {
+    int64_t mem_total_kb, mem_free_kb, mem_available_kb;          /* /proc/meminfo */
+    int64_t slab_kb, sreclaimable_kb, sunreclaim_kb, page_tables_kb;
+    int64_t tcp_inuse, tcp_orphan, tcp_tw, tcp_alloc, tcp_mem_pages; /* /proc/net/sockstat */
+    int64_t softnet_dropped;                                       /* /proc/net/softnet_stat, all CPUs */
+    int64_t listen_overflows, listen_drops;                        /* /proc/net/netstat */
+};
+
+/* The names of struct sampler_kernel's fields in order, comma-separated
+ * (the header of `procstat --kernel`). */
+extern const char SAMPLER_KERNEL_FIELDS[];
+
+void sampler_kernel_read(struct sampler_kernel *k);
+
 /* Machine facts for the run's meta: "model name" of /proc/cpuinfo. */
 void sampler_cpu_model(char *out, size_t len);
 

@@ -44,6 +44,17 @@ check "--anonymous alone: the fourth field" eq "$("$BUILD/procstat" --count 1 --
     "$(awk '{print $5}' "$T/anon.out")"
 check "three fields without --processes" eq "$("$BUILD/procstat" --count 1 "$LEADER" | awk '{print NF}')" 3
 
+echo "  --kernel: a header, then one CSV row a reading, as /proc says"
+"$BUILD/procstat" --kernel --count 2 --interval-ms 100 >"$T/kernel.out"
+check "kernel: exit status" eq "$?" 0
+check "kernel: header and two rows" eq "$(wc -l <"$T/kernel.out")" 3
+check "kernel: header names the columns" eq "$(head -1 "$T/kernel.out" | cut -d, -f1,2,5,9)" "unix_ms,mem_total_kb,slab_kb,tcp_inuse"
+check "kernel: every row as wide as the header" eq "$(awk -F, '{print NF}' "$T/kernel.out" | sort -u)" 16
+check "kernel: MemTotal as /proc/meminfo" eq "$(awk -F, 'NR == 2 {print $2}' "$T/kernel.out")" \
+    "$(awk '$1 == "MemTotal:" {print $2}' /proc/meminfo)"
+check "kernel: no field unknown" eq "$(awk -F, 'NR > 1 {for (i = 1; i <= NF; i++) if ($i < 0) n++} END {print n + 0}' "$T/kernel.out")" 0
+check "kernel: slab = SReclaimable + SUnreclaim" eq "$(awk -F, 'NR == 2 {print ($5 == $6 + $7)}' "$T/kernel.out")" 1
+
 echo "  the group ends: exit 1 with the reason"
 kill -TERM -"$LEADER" 2>/dev/null
 wait "$LEADER" 2>/dev/null
@@ -62,4 +73,5 @@ check "not a number" expect_usage abc
 check "bad interval" expect_usage --interval-ms 0 1
 check "bad count" expect_usage --count x 1
 check "unknown option" expect_usage --nope 1
+check "--kernel with a pid" expect_usage --kernel 1
 done_tests test_procstat
