@@ -5,7 +5,7 @@
 #                results/local/small-scale/ (git-ignored; nothing tracked changes)
 #   make publish copy that report into the committed results/small-scale/
 #   make fuzz    run every fuzz target for FUZZ_SECONDS (default 60)
-BUILD_DIRS := competition servers client suite
+BUILD_DIRS := competition servers client client/tsung suite
 SANITIZED_DIRS := competition servers client
 
 all:

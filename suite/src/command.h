@@ -13,6 +13,9 @@
  * top-level wrappers, which are for people). */
 #define TOOL_RUNTEST "client/build/runtest"
 #define TOOL_RUNTEST_TSUNG "client/tsung/runtest-tsung"
+/* what runtest-tsung runs: built by `make` (client/tsung) */
+#define TOOL_TSUNG_CONFIG "client/tsung/build/tsung_config"
+#define TOOL_TSUNG_IMPORT "client/tsung/build/tsung_import"
 #define TOOL_VERIFY "client/build/verify"
 #define TOOL_REPORT "suite/build/report"
 #define TOOL_SERVER_STATS "suite/build/server_stats"

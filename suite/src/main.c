@@ -160,9 +160,11 @@ static int load_config(const char *arg, struct suite_config *cfg, char *path, ch
 /* Every built tool the runs need, before the first server. */
 static int check_tools(const struct suite_config *cfg)
 {
-    const char *tools[] = { command_load_tool(cfg), TOOL_VERIFY, TOOL_REPORT };
+    bool tsung = cfg->engine == ENGINE_TSUNG;
+    const char *tools[] = { command_load_tool(cfg), TOOL_VERIFY, TOOL_REPORT,
+                            tsung ? TOOL_TSUNG_CONFIG : NULL, tsung ? TOOL_TSUNG_IMPORT : NULL };
     for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-        if (access(tools[i], X_OK) == 0)
+        if (!tools[i] || access(tools[i], X_OK) == 0)
             continue;
         if (!strcmp(tools[i], TOOL_RUNTEST_TSUNG))
             fprintf(stderr, "runsuite: engine = tsung, but %s is missing or not executable: "

@@ -279,6 +279,14 @@ check "engine = tsung, no runtest-tsung: says what is missing" \
     [ "$out" = "runsuite: engine = tsung, but client/tsung/runtest-tsung is missing or not executable: build the Tsung engine (client/tsung/) or set engine = kit" ]
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >%s/tsung-args\n' "$tmp" >"$fake/client/tsung/runtest-tsung"
 chmod +x "$fake/client/tsung/runtest-tsung"
+out=$(timeout 30 "$fake/suite/build/runsuite" "$tmp/tsung.ini" 2>&1)
+rc=$?
+check "engine = tsung, its tools not built: exit 2 (exit $rc)" [ $rc = 2 ]
+check "engine = tsung, its tools not built: says to run make" \
+    [ "$out" = "runsuite: client/tsung/build/tsung_config is missing: run \`make\` at the kit root first" ]
+mkdir -p "$fake/client/tsung/build"
+touch "$fake/client/tsung/build/tsung_config" "$fake/client/tsung/build/tsung_import"
+chmod +x "$fake/client/tsung/build/tsung_config" "$fake/client/tsung/build/tsung_import"
 timeout 60 "$fake/suite/build/runsuite" "$tmp/tsung.ini" >"$tmp/out7" 2>&1
 T=$tmp/tsdb/c10k/c-epoll-1/default-1.db
 check "engine = tsung: runtest-tsung got the run's arguments and --load-hosts" \
