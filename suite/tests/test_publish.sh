@@ -39,6 +39,22 @@ check "publish NAME: results/local/NAME must be a report (exit $rc)" \
     sh -c "[ $rc = 2 ] && echo '$out' | grep -q 'results/local/no-such-run-here/README.md is missing'"
 check "publish NAME: no results/NAME made for it" [ ! -e "$root/results/no-such-run-here" ]
 
+# A README block for the published leaderboard is rewritten from it; the
+# rest of the README, and a block for another report, stay as they were.
+kit=$tmp/kit
+mkdir -p "$kit/results/local/run/db"
+cp "$root/publish" "$kit/"
+for f in README.md index.html summary.csv runs.csv; do echo "x" >"$kit/results/local/run/$f"; done
+printf '# Leaderboard (x.ini)\n\nThe full report: [README.md](README.md).\n\n| server | c10k |\n|---|---|\n| a | 1 ms |\n' \
+    >"$kit/results/local/run/leaderboard.md"
+printf 'top\n<!-- leaderboard: results/run/leaderboard.md -->\nold table\n<!-- end leaderboard -->\nmiddle\n<!-- leaderboard: results/other/leaderboard.md -->\nother table\n<!-- end leaderboard -->\nend\n' \
+    >"$kit/README.md"
+out=$("$kit/publish" run 2>&1)
+check "publish: README block: exit 0 ($out)" [ $? = 0 ]
+check "publish: README block: says so" contains "$out" "README.md's leaderboard block rewritten from results/run/leaderboard.md"
+check "publish: README block: rewritten, title left out, links from the kit root" \
+    [ "$(cat "$kit/README.md")" = "$(printf 'top\n<!-- leaderboard: results/run/leaderboard.md -->\n\nThe full report: [README.md](results/run/README.md).\n\n| server | c10k |\n|---|---|\n| a | 1 ms |\n<!-- end leaderboard -->\nmiddle\n<!-- leaderboard: results/other/leaderboard.md -->\nother table\n<!-- end leaderboard -->\nend')" ]
+
 # What the runner writes for the kit's configs lands in git-ignored folders:
 # `make suite` (ini/small-scale.ini) changes no tracked file.
 for ini in "$root"/ini/*.ini; do
