@@ -359,29 +359,42 @@ static bool given(const bool *seen, const char *name)
     return false;
 }
 
+int opts_parse_positional(int n, char **pos, struct opts_positional *p, char *err,
+                          size_t errlen)
+{
+    uint64_t v;
+    if (n != 5) {
+        snprintf(err, errlen, "expected DB_PATH SECONDS HOST PORT CLIENTS, got %d arguments (see --help)",
+                 n);
+        return -1;
+    }
+    p->db_path = pos[0];
+    char *end;
+    errno = 0;
+    p->seconds = strtod(pos[1], &end);
+    if (errno || *end || !(p->seconds > 0 && p->seconds <= 86400))
+        return bad(err, errlen, "SECONDS", pos[1], "a number of seconds in (0, 86400]");
+    p->host = pos[2];
+    if (parse_u64(pos[3], 1, 65535, &v))
+        return bad(err, errlen, "PORT", pos[3], "a port 1..65535");
+    p->port = (unsigned)v;
+    if (parse_range("CLIENTS", pos[4], 1, 10000000, &v, err, errlen))
+        return -1;
+    p->clients = (uint32_t)v;
+    return 0;
+}
+
 static int parse_positional(int argc, char **argv, struct run_opts *o, char *err,
                             size_t errlen)
 {
-    uint64_t v;
-    if (argc - optind != 5) {
-        snprintf(err, errlen, "expected DB_PATH SECONDS HOST PORT CLIENTS, got %d arguments (see --help)",
-                 argc - optind);
+    struct opts_positional p;
+    if (opts_parse_positional(argc - optind, argv + optind, &p, err, errlen) < 0)
         return -1;
-    }
-    char **pos = argv + optind;
-    o->db_path = pos[0];
-    char *end;
-    errno = 0;
-    o->seconds = strtod(pos[1], &end);
-    if (errno || *end || !(o->seconds > 0 && o->seconds <= 86400))
-        return bad(err, errlen, "SECONDS", pos[1], "a number of seconds in (0, 86400]");
-    o->host = pos[2];
-    if (parse_u64(pos[3], 1, 65535, &v))
-        return bad(err, errlen, "PORT", pos[3], "a port 1..65535");
-    o->port = (unsigned)v;
-    if (parse_range("CLIENTS", pos[4], 1, 10000000, &v, err, errlen))
-        return -1;
-    o->clients = (uint32_t)v;
+    o->db_path = p.db_path;
+    o->seconds = p.seconds;
+    o->host = p.host;
+    o->port = p.port;
+    o->clients = p.clients;
     return 0;
 }
 

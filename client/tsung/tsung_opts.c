@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "head.h"
+#include "opts.h"
 
 void topts_usage(const char *prog)
 {
@@ -256,27 +257,16 @@ int topts_parse(int argc, char **argv, struct tsung_opts *o, char *err, size_t e
                  "machine; give them on a local run only");
         return -1;
     }
-    if (argc - optind != 5) {
-        snprintf(err, errlen, "expected DB SECONDS HOST PORT CLIENTS, got %d arguments",
-                 argc - optind);
+    struct opts_positional p;
+    if (opts_parse_positional(argc - optind, argv + optind, &p, err, errlen) < 0)
         return -1;
-    }
-    char **p = argv + optind;
-    o->db_path = p[0];
-    char *end;
-    errno = 0;
-    o->seconds = strtod(p[1], &end);
-    if (errno || *end || !(o->seconds > 0 && o->seconds <= 86400))
-        return bad(err, errlen, "SECONDS", p[1], "a number of seconds in (0, 86400]");
-    o->host = p[2];
     struct in_addr ia;
-    if (inet_pton(AF_INET, o->host, &ia) != 1)
-        return bad(err, errlen, "HOST", p[2], "an IPv4 address (Tsung's load nodes resolve no names for you)");
-    if (parse_u64("PORT", p[3], 1, 65535, &v, err, errlen))
-        return -1;
-    o->port = (unsigned)v;
-    if (parse_u64("CLIENTS", p[4], 1, 10000000, &v, err, errlen))
-        return -1;
-    o->clients = (uint32_t)v;
+    if (inet_pton(AF_INET, p.host, &ia) != 1)
+        return bad(err, errlen, "HOST", p.host, "an IPv4 address (Tsung's load nodes resolve no names for you)");
+    o->db_path = p.db_path;
+    o->seconds = p.seconds;
+    o->host = p.host;
+    o->port = p.port;
+    o->clients = p.clients;
     return 0;
 }

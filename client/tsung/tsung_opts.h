@@ -1,6 +1,8 @@
 /* runtest-tsung's arguments: DB SECONDS HOST PORT CLIENTS and the workload
  * options of ./runtest that Tsung can follow, plus --load-hosts. Parsed
- * once here for the generator and the importer alike. */
+ * once here for the generator and the importer alike; the five positional
+ * arguments by the client's own parser (opts_parse_positional), so both
+ * engines take them alike. */
 #ifndef TSUNG_OPTS_H
 #define TSUNG_OPTS_H
 
