@@ -50,11 +50,16 @@ fake_reference() {
     chmod +x "$1/references"
 }
 
+# The servers the end-to-end tests run: a real contestant and the real
+# plain-TCP reference.
+echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
+tcp_echo=$root/servers/tcp-echo/build/tcp-echo
+
 # require_built: the tools every end-to-end test runs.
 require_built() {
     for t in "$root/client/build/runtest" "$root/client/build/verify" \
              "$root/client/build/compile_stats" "$root/client/build/procstat" \
-             "$root/competition/c-epoll-1/build/c-epoll-1" \
+             "$echo_bin" "$tcp_echo" \
              "$root/suite/build/runsuite" "$root/suite/build/report"; do
         if [ ! -x "$t" ]; then
             echo "FAIL $t is not built: run make at the kit root first"

@@ -61,7 +61,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [rpcinterface:wsstats]
 supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
 [program:c-epoll-1]
-command = $root/competition/c-epoll-1/build/c-epoll-1 --host $far --port 8605
+command = $echo_bin --host $far --port 8605
 autostart = false
 startsecs = 1
 startretries = 0

@@ -10,7 +10,6 @@
 # each repeat by its seed.
 . "$(dirname "$0")/lib.sh"
 require_built
-echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
 # A -1 server refuses WS_WORKERS other than 1: the server_env probe runs a -N.
 echo_n_bin=$root/competition/c-epoll-N/build/c-epoll-N
 # Nothing the runner does may change a tracked file of the kit.
@@ -74,7 +73,7 @@ startretries = 0
 stopasgroup = true
 stopwaitsecs = 5
 [program:tcp-ref]
-command = /usr/bin/python3 $here/tcp_echo_server.py $srv
+command = $tcp_echo --port $srv --host 127.0.0.1
 autostart = false
 startsecs = 1
 startretries = 0

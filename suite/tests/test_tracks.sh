@@ -8,12 +8,6 @@
 # and a second run resumes only the missing one. About a minute.
 . "$(dirname "$0")/lib.sh"
 require_built
-echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
-tcp_echo=$root/servers/tcp-echo/build/tcp-echo
-if [ ! -x "$tcp_echo" ]; then
-    echo "FAIL $tcp_echo is not built: run make at the kit root first"
-    exit 1
-fi
 help=$("$root/client/build/runtest" --help 2>&1)
 for opt in --saturate --hold --storm --rate-steps --tcp --warmup-s; do
     case "$help" in *"  $opt "*) ;; *) echo "FAIL the built client has no $opt"; exit 1 ;; esac
