@@ -82,6 +82,12 @@ int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errl
 int opts_parse_positional(int n, char **pos, struct opts_positional *p, char *err,
                           size_t errlen);
 
+/* --bind A,B,... or A-B: at most OPTS_MAX_BIND IPv4 addresses into out,
+ * their count into *n; and --port-range LO-HI within 1-65535. Shared with
+ * runtest-tsung like the positional arguments; -1 with a message in err. */
+int opts_parse_bind(const char *a, struct in_addr *out, unsigned *n, char *err, size_t errlen);
+int opts_parse_port_range(const char *a, unsigned *lo, unsigned *hi, char *err, size_t errlen);
+
 void opts_usage(FILE *f);
 
 /* The name stored in meta.mode: interval, saturate, hold, steps, or storm
