@@ -502,6 +502,7 @@ def main():
         check_tracks(tmp)
         check_pages_and_errors(tmp)
         check_second_methods(tmp)
+        check_noise_verdict(tmp)
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
 
@@ -554,6 +555,31 @@ def check_second_methods(tmp):
     with open(os.path.join(tmp, "tracks", "out", "README.md")) as f:
         check("c-epoll-1 was not in this run" in f.read(),
               "tracks: no c-epoll-1, so the notes say nothing was checked")
+
+
+def check_noise_verdict(tmp):
+    """Two figures both within their noise cannot be told apart: "cannot
+    tell", not a verdict on noise; one above its noise still gets one
+    (fixtures/noise, worked out in its header)."""
+    root, out = os.path.join(tmp, "noise", "db"), os.path.join(tmp, "noise", "out")
+    build_tree(os.path.join(FIXTURES, "noise"), root)
+    j = figures_of(os.path.join(root, "capacity", "c-epoll-1", "default-1.db"))
+    got = [(c["figure"], c["value"], c["second"], c["agree"], c.get("noise"),
+            c.get("second_noise")) for c in j.get("checks", [])]
+    want = [("capacity_pss_bytes_per_conn", 20, 0, None, 40.96, 40.96),
+            ("capacity_pss_bytes_per_conn", 20, 500, False, 40.96, 40.96)]
+    check(got == want, "noise: compile_stats checks %s (got %s)" % (want, got))
+    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "noise: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    with open(os.path.join(out, "README.md")) as f:
+        lines = [same_text(l) for l in section(f.read(), "Notes")]
+    for line in (
+            "- capacity: server PSS per held connection (from second 0) 20 B; PSS after minus "
+            "the runner's idle PSS (suite.server_idle_pss_bytes): 0 B: cannot tell: both "
+            "within their noise (41 B, 41 B).",
+            "- capacity: server PSS per held connection (from second 0) 20 B; RSS after minus "
+            "before, same process group: 500 B: NOT within 10% (2400.0% apart)."):
+        check(line in lines, "noise notes: %s" % line[-60:])
 
 
 def check_pages_and_errors(tmp):
