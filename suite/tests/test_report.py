@@ -503,6 +503,7 @@ def main():
         check_pages_and_errors(tmp)
         check_second_methods(tmp)
         check_noise_verdict(tmp)
+        check_c10k_floor(tmp)
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
 
@@ -580,6 +581,32 @@ def check_noise_verdict(tmp):
             "- capacity: server PSS per held connection (from second 0) 20 B; RSS after minus "
             "before, same process group: 500 B: NOT within 10% (2400.0% apart)."):
         check(line in lines, "noise notes: %s" % line[-60:])
+
+
+def check_c10k_floor(tmp):
+    """In c10k tcp-echo is the floor, not a yardstick: no server gets a ratio
+    to it there (nor does it get one), the WebSocket reference still does,
+    and the c10k section states the floor (fixtures/floor, worked out in the
+    headers). The tracks fixtures keep tcp-echo's ratios in throughput and
+    capacity."""
+    root, out = os.path.join(tmp, "floor", "db"), os.path.join(tmp, "floor", "out")
+    build_tree(os.path.join(FIXTURES, "floor"), root)
+    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "floor: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    with open(os.path.join(out, "README.md")) as f:
+        readme = f.read()
+    board = markdown_table(section(readme, "Leaderboard"))
+    want = {"alpha": "#1 198 us; 0.5 of node-ws", "node-ws (reference)": "398 us",
+            "tcp-echo (reference)": "148 us"}
+    got = {k: same_text(v["c10k: latency p99"]) for k, v in board.items()}
+    check(got == want, "floor: c10k column %s (got %s)" % (want, got))
+    table = markdown_table(section(readme, "c10k"))
+    got = {k: same_text(v["vs references"]) for k, v in table.items()}
+    check(got == {"alpha": "0.5 of node-ws", "node-ws (reference)": "", "tcp-echo (reference)": ""},
+          "floor: c10k table's ratios, none to or from tcp-echo (got %s)" % got)
+    check("The floor: tcp-echo (plain TCP, no WebSocket) under the same workload and client "
+          "gives p50 99 us, p99 148 us, p99.9 149 us." in same_text(readme),
+          "floor: the c10k section states tcp-echo's latency as the floor")
 
 
 def check_pages_and_errors(tmp):
