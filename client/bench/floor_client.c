@@ -245,8 +245,12 @@ static int upgrade_done(struct conn *c, uint64_t now)
     return 1;
 }
 
-static void echo_arrived(struct conn *c, const uint8_t *p, uint64_t now)
+static void echo_arrived(struct conn *c, const uint8_t *p)
 {
+    /* Each echo's own time, read when it is checked: a time read once for a
+     * batch of events (or before a send in the same read loop) would date
+     * the last echoes of a burst as early as the first. */
+    uint64_t now = now_us();
     uint8_t want[MAX_SIZE];
     uint32_t seq = (uint32_t)get(p + 4, 4);
     uint64_t t = get(p + 8, 8);
@@ -266,7 +270,7 @@ static void echo_arrived(struct conn *c, const uint8_t *p, uint64_t now)
 
 /* Whole messages at the front of c->in, as many as there are; -1 on a
  * frame the echo of our messages cannot be. */
-static int consume(struct conn *c, uint64_t now)
+static int consume(struct conn *c)
 {
     uint32_t off = 0;
     for (;;) {
@@ -286,7 +290,7 @@ static int consume(struct conn *c, uint64_t now)
             if (f[0] != 0x82 || (f[1] & 0x80) || len != (uint32_t)opt.size)
                 return -1;                      /* not an echo of ours */
         }
-        echo_arrived(c, f + hl, now);
+        echo_arrived(c, f + hl);
         off += hl + (uint32_t)opt.size;
     }
     memmove(c->in, c->in + off, c->in_len - off);
@@ -314,7 +318,7 @@ static void readable(struct conn *c, uint64_t now)
             if (r == 0)
                 continue;
         }
-        if (consume(c, now) < 0) {
+        if (consume(c) < 0) {
             fail_conn(c);
             return;
         }
@@ -338,7 +342,7 @@ static void send_due(uint64_t now, uint64_t stop_us)
         fifo_len--;
         if (due >= stop_us)
             continue;
-        send_message(c, now);
+        send_message(c, now_us());   /* its own send time, not the burst's start */
         if (c->state == OPEN)
             queue(c->id);
     }
@@ -460,8 +464,8 @@ int main(int argc, char **argv)
         int n = epoll_wait(ep, evs, 256, -1);
         if (n < 0 && errno != EINTR)
             die("epoll_wait");
-        now = now_us();
         for (int i = 0; i < n; i++) {
+            now = now_us();   /* a connect or an upgrade: dated when handled */
             if (evs[i].data.u32 == UINT32_MAX) {
                 uint64_t x;
                 if (read(tfd, &x, sizeof x) < 0 && errno != EAGAIN)

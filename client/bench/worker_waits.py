@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""worker_waits.py TIMEHIST [COMM]: how long runtest's workers waited for a
-CPU after a wake-up, and what ran on that CPU while they waited.
+"""worker_waits.py TIMEHIST [COMM [SERVER]]: how long runtest's workers waited
+for a CPU after a wake-up, and what ran on that CPU while they waited.
 
 TIMEHIST is the text of `perf sched timehist` taken during a run:
     perf sched record -o sched.data -- sleep 8     # while runtest runs
@@ -12,7 +12,9 @@ Prints the workers' wake-up delay percentiles (perf's "sch delay": woken
 until running), the waits over 0.5 and 1 ms, and whose run time on the
 waiting worker's CPU overlapped them: the parent, another worker, the
 server, <idle> (the CPU was idle: the wake-up itself was late, as in a VM)
-or anything else on the machine."""
+or anything else on the machine. For runtest, last: the workers' (and the
+tasks named SERVER's) wake-up delays within 150 ms after each start of the
+parent's once-a-second burst (its runs over 1 ms) against elsewhere."""
 import collections
 import re
 import sys
@@ -80,6 +82,32 @@ def main():
                     meanwhile[who(x[2])] += overlap * 1000
         top = ", ".join(f"{k} {v:.1f}" for k, v in meanwhile.most_common(5))
         print(f"waits over {limit} ms: {count}; on their CPU meanwhile (ms): {top or '-'}")
+    if parent:
+        server = sys.argv[3] if len(sys.argv) > 3 else None
+        around_bursts(rows, parent, workers, server)
+
+
+def around_bursts(rows, parent, workers, server):
+    starts = []
+    for t, _, task, _, run in rows:
+        if task == parent and run > 1.0 and (not starts or t - run / 1000 - starts[-1] > 0.5):
+            starts.append(t - run / 1000)
+
+    def near(t):
+        return any(s - 0.01 <= t <= s + 0.15 for s in starts)
+
+    def pct(v, p):
+        return v[min(len(v) - 1, int(p * len(v)))] if v else float("nan")
+
+    print(f"parent's bursts: {len(starts)}")
+    for name, mine in (("workers", lambda task: task in workers),
+                       (server, lambda task: server and task.startswith(server + "["))):
+        a = sorted(r[3] for r in rows if mine(r[2]) and near(r[0]))
+        b = sorted(r[3] for r in rows if mine(r[2]) and not near(r[0]))
+        if a and b:
+            print(f"{name} wake-up delay within 150 ms of a burst: n {len(a)} p99 {pct(a, .99):.3f} "
+                  f"p99.9 {pct(a, .999):.3f} max {a[-1]:.3f} ms; elsewhere: n {len(b)} "
+                  f"p99 {pct(b, .99):.3f} p99.9 {pct(b, .999):.3f} max {b[-1]:.3f} ms")
 
 
 main()

@@ -115,6 +115,8 @@ static void json_figures(struct json *j, const struct figures *fs)
         json_number(j, "value", c->value);
         json_string(j, "method", c->method);
         json_number(j, "second", c->second);
+        json_number(j, "noise", c->noise);
+        json_number(j, "second_noise", c->second_noise);
         if (c->agree < 0)
             json_null(j, "agree");
         else

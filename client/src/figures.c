@@ -29,14 +29,22 @@ double fig_get(const struct figures *fs, const char *name)
     return NAN;
 }
 
-void fig_check(struct figures *fs, const char *name, const char *method, double second)
+void fig_check_noisy(struct figures *fs, const char *name, const char *method, double second,
+                     double noise, double second_noise)
 {
     double v = fig_get(fs, name);
     if (isnan(second) || fs->n_checks == FIG_MAX_CHECKS)
         return;
     struct fig_check *c = &fs->checks[fs->n_checks++];
-    *c = (struct fig_check){.figure = name, .method = method, .value = v, .second = second};
-    c->agree = isnan(v) ? -1 : fabs(second - v) <= FIG_CHECK_TOLERANCE * fabs(v);
+    *c = (struct fig_check){.figure = name, .method = method, .value = v, .second = second,
+                            .noise = noise, .second_noise = second_noise};
+    bool in_noise = fabs(v) <= noise && fabs(second) <= second_noise;   /* false on NAN */
+    c->agree = isnan(v) || in_noise ? -1 : fabs(second - v) <= FIG_CHECK_TOLERANCE * fabs(v);
+}
+
+void fig_check(struct figures *fs, const char *name, const char *method, double second)
+{
+    fig_check_noisy(fs, name, method, second, NAN, NAN);
 }
 
 /* The nearest-rank p99 of the echoes' latencies by SQLite's own ORDER BY, not

@@ -40,7 +40,8 @@ struct fig_check {
     const char *figure;   /* a figure's name */
     const char *method;   /* how the second value was had, a string literal */
     double value, second; /* NAN: none */
-    int agree;            /* 1, 0, -1: cannot tell */
+    double noise, second_noise; /* the least change each can see; NAN: none stated */
+    int agree;            /* 1, 0, -1: cannot tell (no figure, or both within their noise) */
 };
 
 struct figures {
@@ -73,6 +74,11 @@ double fig_get(const struct figures *fs, const char *name);
 /* Records figure NAME measured a second way (NAN: the database cannot tell;
  * then nothing is recorded). */
 void fig_check(struct figures *fs, const char *name, const char *method, double second);
+/* The same for figures with a noise floor: when both the figure and the
+ * second value are within their noise (NOISE, SECOND_NOISE), their
+ * difference is noise too, and the verdict is "cannot tell". */
+void fig_check_noisy(struct figures *fs, const char *name, const char *method, double second,
+                     double noise, double second_noise);
 /* The sample taken before the first connection (second 0), or NULL in a
  * database from a runtest that did not take one. */
 const struct sample *fig_second_zero(const struct run *r);

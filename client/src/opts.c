@@ -189,10 +189,11 @@ static int parse_addr(const char *s, size_t n, struct in_addr *a)
     return inet_pton(AF_INET, buf, a) == 1 ? 0 : -1;
 }
 
-static int parse_bind(const char *s, struct run_opts *o)
+static int parse_bind(const char *s, struct in_addr *out, unsigned *n_out)
 {
     const char *dash = strchr(s, '-');
-    o->n_bind = 0;
+    unsigned n = 0;
+    *n_out = 0;
     if (dash) {
         struct in_addr a, b;
         if (parse_addr(s, (size_t)(dash - s), &a) ||
@@ -202,36 +203,48 @@ static int parse_bind(const char *s, struct run_opts *o)
         if (hi < lo || hi - lo >= OPTS_MAX_BIND)
             return -1;
         for (uint32_t x = lo; x <= hi; x++)
-            o->bind[o->n_bind++].s_addr = htonl(x);
+            out[n++].s_addr = htonl(x);
+        *n_out = n;
         return 0;
     }
     while (*s) {
         const char *comma = strchr(s, ',');
-        size_t n = comma ? (size_t)(comma - s) : strlen(s);
-        if (o->n_bind == OPTS_MAX_BIND || parse_addr(s, n, &o->bind[o->n_bind]))
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (n == OPTS_MAX_BIND || parse_addr(s, len, &out[n]))
             return -1;
-        o->n_bind++;
-        s += n + (comma ? 1 : 0);
+        n++;
+        s += len + (comma ? 1 : 0);
     }
-    return o->n_bind ? 0 : -1;
+    *n_out = n;
+    return n ? 0 : -1;
 }
 
-static int parse_bind_opt(const char *a, struct run_opts *o, char *err, size_t errlen)
+int opts_parse_bind(const char *a, struct in_addr *out, unsigned *n, char *err, size_t errlen)
 {
-    if (parse_bind(a, o))
+    if (parse_bind(a, out, n))
         return bad(err, errlen, "--bind", a, "IPv4 addresses A,B,... or a range A-B of at most 256");
     return 0;
 }
 
+int opts_parse_port_range(const char *a, unsigned *lo, unsigned *hi, char *err, size_t errlen)
+{
+    unsigned l, h;
+    char tail;
+    if (sscanf(a, "%u-%u%c", &l, &h, &tail) != 2 || l < 1 || h > 65535 || l > h)
+        return bad(err, errlen, "--port-range", a, "LO-HI within 1-65535");
+    *lo = l;
+    *hi = h;
+    return 0;
+}
+
+static int parse_bind_opt(const char *a, struct run_opts *o, char *err, size_t errlen)
+{
+    return opts_parse_bind(a, o->bind, &o->n_bind, err, errlen);
+}
+
 static int parse_ports(const char *a, struct run_opts *o, char *err, size_t errlen)
 {
-    unsigned lo, hi;
-    char tail;
-    if (sscanf(a, "%u-%u%c", &lo, &hi, &tail) != 2 || lo < 1 || hi > 65535 || lo > hi)
-        return bad(err, errlen, "--port-range", a, "LO-HI within 1-65535");
-    o->port_lo = lo;
-    o->port_hi = hi;
-    return 0;
+    return opts_parse_port_range(a, &o->port_lo, &o->port_hi, err, errlen);
 }
 
 static int parse_label(const char *a, struct run_opts *o, char *err, size_t errlen)
@@ -359,29 +372,42 @@ static bool given(const bool *seen, const char *name)
     return false;
 }
 
+int opts_parse_positional(int n, char **pos, struct opts_positional *p, char *err,
+                          size_t errlen)
+{
+    uint64_t v;
+    if (n != 5) {
+        snprintf(err, errlen, "expected DB_PATH SECONDS HOST PORT CLIENTS, got %d arguments (see --help)",
+                 n);
+        return -1;
+    }
+    p->db_path = pos[0];
+    char *end;
+    errno = 0;
+    p->seconds = strtod(pos[1], &end);
+    if (errno || *end || !(p->seconds > 0 && p->seconds <= 86400))
+        return bad(err, errlen, "SECONDS", pos[1], "a number of seconds in (0, 86400]");
+    p->host = pos[2];
+    if (parse_u64(pos[3], 1, 65535, &v))
+        return bad(err, errlen, "PORT", pos[3], "a port 1..65535");
+    p->port = (unsigned)v;
+    if (parse_range("CLIENTS", pos[4], 1, 10000000, &v, err, errlen))
+        return -1;
+    p->clients = (uint32_t)v;
+    return 0;
+}
+
 static int parse_positional(int argc, char **argv, struct run_opts *o, char *err,
                             size_t errlen)
 {
-    uint64_t v;
-    if (argc - optind != 5) {
-        snprintf(err, errlen, "expected DB_PATH SECONDS HOST PORT CLIENTS, got %d arguments (see --help)",
-                 argc - optind);
+    struct opts_positional p;
+    if (opts_parse_positional(argc - optind, argv + optind, &p, err, errlen) < 0)
         return -1;
-    }
-    char **pos = argv + optind;
-    o->db_path = pos[0];
-    char *end;
-    errno = 0;
-    o->seconds = strtod(pos[1], &end);
-    if (errno || *end || !(o->seconds > 0 && o->seconds <= 86400))
-        return bad(err, errlen, "SECONDS", pos[1], "a number of seconds in (0, 86400]");
-    o->host = pos[2];
-    if (parse_u64(pos[3], 1, 65535, &v))
-        return bad(err, errlen, "PORT", pos[3], "a port 1..65535");
-    o->port = (unsigned)v;
-    if (parse_range("CLIENTS", pos[4], 1, 10000000, &v, err, errlen))
-        return -1;
-    o->clients = (uint32_t)v;
+    o->db_path = p.db_path;
+    o->seconds = p.seconds;
+    o->host = p.host;
+    o->port = p.port;
+    o->clients = p.clients;
     return 0;
 }
 

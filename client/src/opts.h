@@ -24,6 +24,16 @@ enum run_mode {
     MODE_STEPS,      /* --rate-steps: open-loop total rate in steps */
 };
 
+/* DB_PATH SECONDS HOST PORT CLIENTS: the positional arguments of ./runtest,
+ * which runtest-tsung (client/tsung) takes too and parses here. */
+struct opts_positional {
+    const char *db_path;
+    double seconds;
+    const char *host;             /* as given: a name or an address */
+    unsigned port;
+    uint32_t clients;
+};
+
 struct run_opts {
     const char *db_path;
     double seconds;
@@ -66,6 +76,17 @@ struct run_opts {
 /* Parses argv into o. On a bad argument writes a message naming it into
  * err and returns -1; returns 1 when --help was printed, 0 otherwise. */
 int opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
+
+/* Parses the n arguments left after the options, pos[0..n-1]; there must be
+ * five. On a bad one writes a message naming it into err and returns -1. */
+int opts_parse_positional(int n, char **pos, struct opts_positional *p, char *err,
+                          size_t errlen);
+
+/* --bind A,B,... or A-B: at most OPTS_MAX_BIND IPv4 addresses into out,
+ * their count into *n; and --port-range LO-HI within 1-65535. Shared with
+ * runtest-tsung like the positional arguments; -1 with a message in err. */
+int opts_parse_bind(const char *a, struct in_addr *out, unsigned *n, char *err, size_t errlen);
+int opts_parse_port_range(const char *a, unsigned *lo, unsigned *hi, char *err, size_t errlen);
 
 void opts_usage(FILE *f);
 

@@ -88,12 +88,14 @@ int track_capacity(const struct run *r, struct figures *fs, char *err, size_t er
      * the RSS growth, another /proc field (equal to PSS's for a server of one
      * process that shares no pages it adds). */
     double idle = run_meta_num(r, "suite.server_idle_pss_bytes");
+    double pss_noise = fig_get(fs, "capacity_pss_bytes_per_conn_noise");
     if (s0 && !isnan(s0->server_pss_bytes))
-        fig_check(fs, "capacity_pss_bytes_per_conn", "PSS after minus the runner's idle PSS "
-                                                     "(suite.server_idle_pss_bytes)",
-                  growth(held->server_pss_bytes, idle, conns));
-    fig_check(fs, "capacity_pss_bytes_per_conn", "RSS after minus before, same process group",
-              fig_get(fs, "capacity_rss_bytes_per_conn"));
+        fig_check_noisy(fs, "capacity_pss_bytes_per_conn", "PSS after minus the runner's idle "
+                        "PSS (suite.server_idle_pss_bytes)",
+                        growth(held->server_pss_bytes, idle, conns), pss_noise, pss_noise);
+    fig_check_noisy(fs, "capacity_pss_bytes_per_conn", "RSS after minus before, same process "
+                    "group", fig_get(fs, "capacity_rss_bytes_per_conn"), pss_noise,
+                    fig_get(fs, "capacity_rss_bytes_per_conn_noise"));
 
     /* The probe is the one message scheduled at SECONDS or later. */
     double t = isnan(seconds) ? 0 : seconds * 1e6;

@@ -1,5 +1,5 @@
 # Shared by the shell tests: a scratch directory, free ports (the kit's
-# tests/lib/free_port), a reference echo server, and checks that say what
+# tests/lib/free_port), the reference echo servers, and checks that say what
 # failed. Everything started here is stopped by PID on exit.
 set -u
 BUILD=${BUILD:-build}
@@ -31,6 +31,27 @@ start_server() {
     done
     echo "echo server on port $1 did not come up" >&2
     cat "$T/server-$1.log" >&2
+    exit 1
+}
+
+# start_tcp_echo PORT: the kit's plain-TCP reference, servers/tcp-echo (run,
+# never linked: the client stays apart from competition/), built if need be.
+TCP_ECHO=../servers/tcp-echo/build/tcp-echo
+start_tcp_echo() {
+    [ -x "$TCP_ECHO" ] || make -s -C ../servers/tcp-echo >"$T/tcp-echo-build.log" 2>&1 || {
+        echo "cannot build $TCP_ECHO (make -C servers/tcp-echo):" >&2
+        tail -n 5 "$T/tcp-echo-build.log" >&2
+        exit 1
+    }
+    timeout 300 "$TCP_ECHO" --host 127.0.0.1 --port "$1" >"$T/tcp-echo-$1.log" 2>&1 &
+    PIDS="$PIDS $!"
+    for _ in $(seq 50); do
+        /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" \
+            "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "tcp-echo on port $1 did not come up" >&2
+    cat "$T/tcp-echo-$1.log" >&2
     exit 1
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The run modes end to end, each a few seconds against a reference server:
-# --tcp (plain TCP, with tests/tcp_echo_server.py), --hold, --storm K,
+# --tcp (plain TCP, against servers/tcp-echo), --hold, --storm K,
 # --rate-steps with and without --slo-p99-us, --warmup-s, and the
 # combinations refused with a clear message.
 cd "$(dirname "$0")/.." || exit 1
@@ -9,18 +9,12 @@ echo "test_modes"
 set -- $(free_port 2)
 PORT=$1 TCP_PORT=$2
 start_server $PORT
-timeout 300 /usr/bin/python3 tests/tcp_echo_server.py $TCP_PORT >"$T/tcp.log" 2>&1 &
-PIDS="$PIDS $!"
+start_tcp_echo $TCP_PORT
 
 meta() { sqlite3 "$1" "select value from meta where key='$2'"; }
 q() { sqlite3 "$1" "$2"; }
 
 echo "  --tcp: no upgrade, raw payloads of 16 bytes, every echo checked"
-for _ in $(seq 50); do
-    /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" \
-        $TCP_PORT 2>/dev/null && break
-    sleep 0.1
-done
 "$BUILD/runtest" "$T/tcp.db" 2 127.0.0.1 $TCP_PORT 20 --tcp --size 16 --interval-ms 200 --quiet
 check "tcp run status" eq "$?" 0
 check "tcp meta protocol" eq "$(meta "$T/tcp.db" protocol)" tcp

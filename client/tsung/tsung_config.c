@@ -69,7 +69,7 @@ static void write_clients(FILE *f, const struct tsung_opts *o)
         /* The controller's VM alone; maxusers above the last user, or Tsung asks
          * for another VM when the last one starts. */
         fprintf(f, "    <client host=\"localhost\" use_controller_vm=\"true\" maxusers=\"%" PRIu32 "\"",
-                o->clients + 1);
+                o->args.clients + 1);
         if (o->n_bind == 0) {
             fputs("/>\n", f);
         } else {
@@ -81,7 +81,7 @@ static void write_clients(FILE *f, const struct tsung_opts *o)
     } else {
         for (unsigned i = 0; i < o->n_hosts; i++) {
             const struct load_host *h = &o->hosts[i];
-            uint32_t max = h->maxusers ? h->maxusers : o->clients + 1;
+            uint32_t max = h->maxusers ? h->maxusers : o->args.clients + 1;
             fputs("    <client host=\"", f);
             xml_attr(f, h->name);
             fprintf(f, "\" cpu=\"%u\" maxusers=\"%" PRIu32 "\"/>\n", h->cpu, max);
@@ -92,7 +92,7 @@ static void write_clients(FILE *f, const struct tsung_opts *o)
 
 static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
 {
-    uint64_t end_us = (uint64_t)(o->seconds * 1e6);
+    uint64_t end_us = (uint64_t)(o->args.seconds * 1e6);
     uint64_t interval_us = o->interval_ms * 1000;
     char b[1024];
     /* The repeat's bound: more iterations than the schedule can hold. */
@@ -175,7 +175,7 @@ static void write_session(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
 
 static void write_config(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
 {
-    uint64_t end_ms = (uint64_t)(o->seconds * 1e3);
+    uint64_t end_ms = (uint64_t)(o->args.seconds * 1e3);
     /* The whole run's hard bound: the schedule, the last echo, the close. */
     uint64_t bound_s = LAUNCH_LEAD_MS / 1000 + end_ms / 1000 + 1 + (o->connect_timeout_ms + 2 * ACK_TIMEOUT_MS) / 1000 + 10 +
                        LINGER_S + DRAIN_POLLS * DRAIN_POLL_MS / 1000;
@@ -187,13 +187,13 @@ static void write_config(FILE *f, const struct tsung_opts *o, uint64_t t0_us)
                "<tsung loglevel=\"notice\" version=\"1.0\" dumptraffic=\"true\">\n", t0_us);
     write_clients(f, o);
     fprintf(f, "  <servers><server host=\"%s\" port=\"%u\" type=\"tcp\"/></servers>\n",
-            o->host, o->port);
+            o->args.host, o->args.port);
     /* Static users, one per client, launched LAUNCH_LEAD_MS before
      * t0 + i * --arrival-us, i.e. at start + i * --arrival-us (Tsung's own arrival phases are a Poisson
      * process whose launcher falls behind at 1 ms means): the kit client's
      * schedule, to Tsung's 1 ms timers. */
     fprintf(f, "  <load duration=\"%" PRIu64 "\" unit=\"second\">\n", bound_s);
-    for (uint32_t i = 0; i < o->clients; i++) {
+    for (uint32_t i = 0; i < o->args.clients; i++) {
         uint64_t at_us = (uint64_t)i * o->arrival_us;
         if (at_us % 1000 == 0)
             fprintf(f, "    <user session=\"kit\" start_time=\"%" PRIu64 "\" unit=\"millisecond\"/>\n",

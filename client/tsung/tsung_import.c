@@ -220,7 +220,7 @@ static int64_t init_record_id(const struct importer *im, const uint8_t *p, size_
         id = id * 10 + (p[i] - '0');
     *node = i < n && p[i] == ' ' ? p + i + 1 : p + n;
     *node_len = (size_t)(p + n - *node);
-    return id < (int64_t)im->o.clients ? id : -1;
+    return id < (int64_t)im->o.args.clients ? id : -1;
 }
 
 static void count_node(struct importer *im, const uint8_t *name, size_t len)
@@ -594,10 +594,10 @@ static void write_meta(struct importer *im, const char *command, const char *xml
     r |= db_meta(d, "engine", "tsung");
     r |= db_meta(d, "command", command);
     r |= db_meta(d, "label", o->label);
-    r |= db_meta(d, "host", o->host);
-    META("port", "%u", o->port);
-    META("clients", "%" PRIu32, o->clients);
-    META("seconds", "%g", o->seconds);
+    r |= db_meta(d, "host", o->args.host);
+    META("port", "%u", o->args.port);
+    META("clients", "%" PRIu32, o->args.clients);
+    META("seconds", "%g", o->args.seconds);
     META("arrival_us", "%" PRIu64, o->arrival_us);
     META("interval_ms", "%" PRIu64, o->interval_ms);
     META("size", "%" PRIu32, o->size);
@@ -622,7 +622,7 @@ static void write_meta(struct importer *im, const char *command, const char *xml
     for (unsigned i = 0; i < o->n_hosts; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s:%u:%" PRIu32, i ? "," : "",
                               o->hosts[i].name, o->hosts[i].cpu,
-                              o->hosts[i].maxusers ? o->hosts[i].maxusers : o->clients);
+                              o->hosts[i].maxusers ? o->hosts[i].maxusers : o->args.clients);
     r |= db_meta(d, "tsung.load_hosts", n ? buf : "controller");
     r |= db_meta(d, "tsung.xml", xml);
     r |= db_meta(d, "tsung.version", "1.7.0");
@@ -714,9 +714,9 @@ int main(int argc, char **argv)
     if (fd >= 0)
         close(fd);
 
-    if (db_create(&im.db, im.o.db_path) < 0)
+    if (db_create(&im.db, im.o.args.db_path) < 0)
         die("%s", im.db.err);
-    im.n_clients = im.cap_clients = im.o.clients;
+    im.n_clients = im.cap_clients = im.o.args.clients;
     im.clients = malloc((im.n_clients + 1) * sizeof *im.clients);
     if (!im.clients)
         die("%s", "out of memory");
@@ -755,7 +755,7 @@ int main(int argc, char **argv)
     if (!im.o.quiet)
         printf("tsung_import: %lld of %zu clients started, %lld handshakes, %lld sent, %lld echoed -> %s%s\n",
                im.n_events[EVENT_WS_INIT], im.n_clients, im.n_events[EVENT_WS_ONOPEN], im.n_events[EVENT_MESSAGE_SEND],
-               im.n_events[EVENT_MESSAGE_RECV], im.o.db_path,
+               im.n_events[EVENT_MESSAGE_RECV], im.o.args.db_path,
                failed ? " (incomplete)" : "");
     free(xml);
     return 0;

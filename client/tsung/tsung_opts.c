@@ -56,39 +56,17 @@ static int parse_u64(const char *opt, const char *a, uint64_t lo, uint64_t hi,
     return 0;
 }
 
-static int add_bind(struct tsung_opts *o, struct in_addr a)
-{
-    if (o->n_bind >= TOPTS_MAX_BIND)
-        return -1;
-    inet_ntop(AF_INET, &a, o->bind[o->n_bind++], 16);
-    return 0;
-}
+_Static_assert(TOPTS_MAX_BIND == OPTS_MAX_BIND, "runtest's --bind limit");
 
-static int parse_bind(struct tsung_opts *o, const char *a)
+/* Tsung takes the source addresses as text. */
+static int parse_bind(struct tsung_opts *o, const char *a, char *err, size_t errlen)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", a);
-    char *dash = strchr(buf, '-');
-    struct in_addr x, y;
-    o->n_bind = 0;
-    if (dash) {
-        *dash = '\0';
-        if (inet_pton(AF_INET, buf, &x) != 1 || inet_pton(AF_INET, dash + 1, &y) != 1)
-            return -1;
-        uint32_t lo = ntohl(x.s_addr), hi = ntohl(y.s_addr);
-        if (lo > hi || hi - lo >= TOPTS_MAX_BIND)
-            return -1;
-        for (uint32_t v = lo; v <= hi; v++) {
-            struct in_addr b = {htonl(v)};
-            add_bind(o, b);
-        }
-        return 0;
-    }
-    for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
-        if (inet_pton(AF_INET, s, &x) != 1 || add_bind(o, x) < 0)
-            return -1;
-    }
-    return o->n_bind ? 0 : -1;
+    struct in_addr addr[OPTS_MAX_BIND];
+    if (opts_parse_bind(a, addr, &o->n_bind, err, errlen))
+        return -1;
+    for (unsigned i = 0; i < o->n_bind; i++)
+        inet_ntop(AF_INET, &addr[i], o->bind[i], sizeof o->bind[i]);
+    return 0;
 }
 
 /* H[:CPU[:MAXUSERS]],... */
@@ -207,19 +185,14 @@ int topts_parse(int argc, char **argv, struct tsung_opts *o, char *err, size_t e
                 return -1;
             break;
         case O_BIND:
-            if (parse_bind(o, a))
-                return bad(err, errlen, "--bind", a, "IPv4 addresses A,B,... or a range A-B of at most 256");
+            if (parse_bind(o, a, err, errlen))
+                return -1;
             break;
-        case O_PORTS: {
-            unsigned lo, hi;
-            char tail;
-            if (sscanf(a, "%u-%u%c", &lo, &hi, &tail) != 2 || lo < 1 || hi > 65535 || lo > hi)
-                return bad(err, errlen, "--port-range", a, "LO-HI within 1-65535");
-            o->port_lo = lo;
-            o->port_hi = hi;
+        case O_PORTS:
+            if (opts_parse_port_range(a, &o->port_lo, &o->port_hi, err, errlen))
+                return -1;
             o->port_range_set = true;
             break;
-        }
         case O_LABEL:
             o->label = a;
             break;
@@ -256,27 +229,11 @@ int topts_parse(int argc, char **argv, struct tsung_opts *o, char *err, size_t e
                  "machine; give them on a local run only");
         return -1;
     }
-    if (argc - optind != 5) {
-        snprintf(err, errlen, "expected DB SECONDS HOST PORT CLIENTS, got %d arguments",
-                 argc - optind);
+    if (opts_parse_positional(argc - optind, argv + optind, &o->args, err, errlen) < 0)
         return -1;
-    }
-    char **p = argv + optind;
-    o->db_path = p[0];
-    char *end;
-    errno = 0;
-    o->seconds = strtod(p[1], &end);
-    if (errno || *end || !(o->seconds > 0 && o->seconds <= 86400))
-        return bad(err, errlen, "SECONDS", p[1], "a number of seconds in (0, 86400]");
-    o->host = p[2];
     struct in_addr ia;
-    if (inet_pton(AF_INET, o->host, &ia) != 1)
-        return bad(err, errlen, "HOST", p[2], "an IPv4 address (Tsung's load nodes resolve no names for you)");
-    if (parse_u64("PORT", p[3], 1, 65535, &v, err, errlen))
-        return -1;
-    o->port = (unsigned)v;
-    if (parse_u64("CLIENTS", p[4], 1, 10000000, &v, err, errlen))
-        return -1;
-    o->clients = (uint32_t)v;
+    if (inet_pton(AF_INET, o->args.host, &ia) != 1)
+        return bad(err, errlen, "HOST", o->args.host,
+                   "an IPv4 address (Tsung's load nodes resolve no names for you)");
     return 0;
 }

@@ -1,12 +1,16 @@
 /* runtest-tsung's arguments: DB SECONDS HOST PORT CLIENTS and the workload
  * options of ./runtest that Tsung can follow, plus --load-hosts. Parsed
- * once here for the generator and the importer alike. */
+ * once here for the generator and the importer alike; the five positional
+ * arguments, --bind and --port-range by the client's own parsers (opts.h),
+ * so both engines take them alike. */
 #ifndef TSUNG_OPTS_H
 #define TSUNG_OPTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "opts.h"
 
 #define TOPTS_MAX_HOSTS 64
 #define TOPTS_MAX_BIND 256
@@ -27,11 +31,7 @@ struct load_host {
 };
 
 struct tsung_opts {
-    const char *db_path;
-    double seconds;
-    const char *host;
-    unsigned port;
-    uint32_t clients;
+    struct opts_positional args;       /* DB SECONDS HOST PORT CLIENTS */
 
     uint64_t arrival_us;
     uint64_t interval_ms;

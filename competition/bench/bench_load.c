@@ -226,17 +226,26 @@ static void on_connected(struct load *l, struct lconn *c)
     c->state = L_HANDSHAKE;
 }
 
+/* Appends what the socket holds to c->buf, up to cap bytes in all; false
+ * when nothing came or the connection is gone (then it is killed). */
+static bool read_more(struct load *l, struct lconn *c, size_t cap)
+{
+    ssize_t r = read(c->fd, c->buf + c->have, cap - c->have);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return false;
+    if (r <= 0) {
+        kill_conn(l, c, true);
+        return false;
+    }
+    c->have += (size_t)r;
+    return true;
+}
+
 /* Reads the 101 response and checks its Sec-WebSocket-Accept. */
 static void on_handshake(struct load *l, struct lconn *c)
 {
-    ssize_t r = read(c->fd, c->buf + c->have, RESP_MAX - c->have);
-    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+    if (!read_more(l, c, RESP_MAX))
         return;
-    if (r <= 0) {
-        kill_conn(l, c, true);
-        return;
-    }
-    c->have += (size_t)r;
     char *resp = (char *)c->buf;
     char *end = memmem(resp, c->have, "\r\n\r\n", 4);
     if (!end) {
@@ -286,14 +295,8 @@ static int send_msg(struct load *l, struct lconn *c)
 /* One echo arrived whole: check it byte for byte and send the next. */
 static void on_echo(struct load *l, struct lconn *c)
 {
-    ssize_t r = read(c->fd, c->buf + c->have, l->buf_cap - c->have);
-    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+    if (!read_more(l, c, l->buf_cap))
         return;
-    if (r <= 0) {
-        kill_conn(l, c, true);
-        return;
-    }
-    c->have += (size_t)r;
     if (c->have < l->reply_len)
         return;
     size_t hl = l->reply_hdr_len;

@@ -87,6 +87,14 @@ class Charts:
             self._begin(png, title, "seconds", ylabel)
             self.script.append("plot " + ", ".join(plots) + "\n")
 
+    def _begin_bars(self, png, title, ylabel, rows):
+        """A bar chart's axes: one bar per row, named by its first field."""
+        xt = ", ".join("%s %d" % (q(r[0]), i) for i, r in enumerate(rows))
+        self._begin(png, title, "", ylabel,
+                    "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
+                    "set xtics (%s) rotate by -30 left\nset xrange [-0.6:%g]\n"
+                    "set yrange [0:*]\nset bmargin 7\n" % (xt, len(rows) - 0.4))
+
     def bars(self, png, title, ylabel, rows, line=None, scale=1.0):
         """One bar per server with its spread: rows = [(name, is_reference,
         median, lo, hi)]; line = (label, value): the raw-TCP reference."""
@@ -97,11 +105,7 @@ class Charts:
         lines += ["%d %g %g %g %d" % (i, m * scale, lo * scale, hi * scale, ref)
                   for i, (_, ref, m, lo, hi) in enumerate(rows)]
         path = self._write(png[:-4] + ".dat", lines)
-        xt = ", ".join("%s %d" % (q(r[0]), i) for i, r in enumerate(rows))
-        self._begin(png, title, "", ylabel,
-                    "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
-                    "set xtics (%s) rotate by -30 left\nset xrange [-0.6:%g]\n"
-                    "set yrange [0:*]\nset bmargin 7\n" % (xt, len(rows) - 0.4))
+        self._begin_bars(png, title, ylabel, rows)
         plots = ["%s using 1:($5==0?$2:1/0) with boxes lc rgb '%s' title 'contestants'"
                  % (q(path), CONTESTANT),
                  "%s using 1:($5==1?$2:1/0) with boxes lc rgb '%s' title 'references'"
@@ -126,11 +130,7 @@ class Charts:
                 cum.append(acc)
             lines.append("%d %d %s" % (i, ref, " ".join("%g" % c for c in cum)))
         path = self._write(png[:-4] + ".dat", lines)
-        xt = ", ".join("%s %d" % (q(r[0]), i) for i, r in enumerate(rows))
-        self._begin(png, title, "", ylabel,
-                    "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
-                    "set xtics (%s) rotate by -30 left\nset xrange [-0.6:%g]\n"
-                    "set yrange [0:*]\nset bmargin 7\n" % (xt, len(rows) - 0.4))
+        self._begin_bars(png, title, ylabel, rows)
         colours = ["#3b78c2", "#e08a2c", "#5aa05a", "#9467bd"]
         plots = []
         for j in reversed(range(len(parts))):      # tallest first, the rest over it

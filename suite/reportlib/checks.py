@@ -41,8 +41,18 @@ def _apart(a, b):
     return abs(b - a) / abs(a) if a else (0.0 if a == b else None)
 
 
-def _verdict(agree, apart, tol):
+def _verdict(c, k, tol):
+    """compile_stats' verdict on a check, with how far apart the two are; a
+    "cannot tell" of two known figures is its noise rule (both within their
+    noise), and says so."""
+    known = c["value"] is not None and c["second"] is not None
+    apart = _apart(c["value"], c["second"]) if known else None
     share = "" if apart is None else " (%.1f%% apart)" % (100 * apart)
+    agree = c.get("agree")
+    if agree is None and known and c.get("noise") is not None \
+            and c.get("second_noise") is not None:
+        return "cannot tell: both within their noise (%s, %s)" % (
+            fmt.human(c["noise"], k), fmt.human(c["second_noise"], k))
     if agree is None:
         return "cannot tell" + share
     return ("within %.0f%%" if agree else "NOT within %.0f%%") % (100 * tol) + share
@@ -50,11 +60,9 @@ def _verdict(agree, apart, tol):
 
 def _line(track, c, tol, which):
     k = fmt.kind(c["figure"])
-    known = c["value"] is not None and c["second"] is not None
     return "%s: %s %s%s; %s: %s: %s." % (
-        track, LABELS.get(c["figure"], fmt.label(c["figure"])), fmt.figure(c["value"], k), which, c["method"],
-        fmt.figure(c["second"], k),
-        _verdict(c.get("agree"), _apart(c["value"], c["second"]) if known else None, tol))
+        track, LABELS.get(c["figure"], fmt.label(c["figure"])), fmt.figure(c["value"], k), which,
+        c["method"], fmt.figure(c["second"], k), _verdict(c, k, tol))
 
 
 def _groups_of(groups, track):

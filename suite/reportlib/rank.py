@@ -15,6 +15,10 @@ HEADLINES = {
     "slo": "slo_max_rate_msgs_per_s",
 }
 THROUGHPUT = ("throughput_msgs_per_s", "throughput_server_cpu_us_per_message")
+# Where the raw TCP echo is the floor, not a yardstick: its latency is part of
+# every server's (the client's and the machine's share), so the c10k section
+# states it beside them and no figure is divided by it.
+FLOOR_TRACKS = ("c10k",)
 
 
 def headline_variant(groups):
@@ -140,12 +144,20 @@ def best(entries_, key):
     return sorted(s for s, (r, _) in ranks(entries_, key).items() if r == 1)
 
 
+def yardstick(g):
+    """Whether ratios may be taken to this group: a reference, not the raw
+    TCP echo in a track where it is the floor."""
+    return g.kind == "reference" and not (g.protocol == "tcp" and g.track in FLOOR_TRACKS)
+
+
 def references(groups, key):
     """(raw TCP reference, best WebSocket reference) by this figure, each an
-    Entry or None. A reference whose figure is below its method's noise is
-    no yardstick and left out."""
+    Entry or None: only references that ran this track and have the figure.
+    A reference whose figure is below its method's noise is no yardstick and
+    left out, as is the raw TCP echo where it is the floor."""
     way = fmt.better(key)
-    refs = [e for e in entries(groups, key) if e.kind == "reference" and e.ok and e.above_noise()]
+    refs = [e for e in entries(groups, key)
+            if yardstick(e.group) and e.ok and e.above_noise()]
     tcp = next((e for e in refs if e.group.protocol == "tcp"), None)
     ws = [e for e in refs if e.group.protocol != "tcp"]
     top = None

@@ -220,27 +220,55 @@ static int plan_units(const struct suite_config *cfg, const struct server *serve
     return n;
 }
 
+/* What a run does, and --dry-run prints, in this order: run i of
+ * n_units * repeat is units[order[i]] in repeat i / n_units + 1. */
+struct plan {
+    struct unit *units;
+    int *order;
+    int n_units;
+    unsigned long seed;
+};
+
+static int plan_make(const struct suite_config *cfg, const struct server *servers,
+                     int n_servers, struct plan *p)
+{
+    size_t cap = (size_t)n_servers * TRACK_COUNT;
+    int *group = calloc(cap, sizeof(*group));
+    p->units = calloc(cap, sizeof(*p->units));
+    p->order = calloc(cap * (size_t)cfg->repeat, sizeof(*p->order));
+    if (!group || !p->units || !p->order) {
+        fprintf(stderr, "runsuite: out of memory\n");
+        free(group);
+        free(p->units);
+        free(p->order);
+        return -1;
+    }
+    p->seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL);
+    p->n_units = plan_units(cfg, servers, n_servers, p->units, group);
+    suite_order(group, p->n_units, cfg->repeat, p->seed, p->order);
+    free(group);
+    return 0;
+}
+
+static void plan_free(struct plan *p)
+{
+    free(p->units);
+    free(p->order);
+}
+
 enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
                             const struct server *servers, int n_servers,
                             const struct suite_opts *o, const struct kv_list *env)
 {
-    struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
-    int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
-    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
-    if (!units || !order || !group) {
-        fprintf(stderr, "runsuite: out of memory\n");
-        free(units);
-        free(order);
-        free(group);
+    struct plan p;
+    if (plan_make(cfg, servers, n_servers, &p) < 0)
         return SUITE_FATAL;
-    }
     struct suite_state s = {
         .ctx = { .cfg = cfg, .sup = sup, .o = o, .remote = cfg->server_stats == STATS_SUPERVISORD },
         .env = env,
-        .seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL),
+        .seed = p.seed,
     };
-    int n_units = plan_units(cfg, servers, n_servers, units, group);
-    suite_order(group, n_units, cfg->repeat, s.seed, order);
+    int n_units = p.n_units;
     if (cfg->repeat > 1)
         printf("runsuite: %d (server, track) runs x %d repeats, track by track, each repeat's "
                "servers in shuffled order, seed %lu (seed = %lu repeats it)\n", n_units,
@@ -252,15 +280,13 @@ enum suite_result suite_run(const struct suite_config *cfg, struct sup *sup,
             result = SUITE_INTERRUPTED;
             break;
         }
-        enum step st = run_unit(&s, &units[order[i]], i / n_units + 1);
+        enum step st = run_unit(&s, &p.units[p.order[i]], i / n_units + 1);
         if (st == STEP_FATAL)
             result = SUITE_FATAL;
         else if (st == STEP_STOPPED || (o->stop && *o->stop))
             result = SUITE_INTERRUPTED;
     }
-    free(units);
-    free(order);
-    free(group);
+    plan_free(&p);
     return result;
 }
 
@@ -297,24 +323,12 @@ static void print_unit(const struct suite_config *cfg, const struct unit *u, int
 int suite_print(const struct suite_config *cfg, const struct server *servers, int n_servers,
                 bool remote)
 {
-    struct unit *units = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*units));
-    int *order = calloc((size_t)n_servers * TRACK_COUNT * cfg->repeat, sizeof(*order));
-    int *group = calloc((size_t)n_servers * TRACK_COUNT, sizeof(*group));
-    if (!units || !order || !group) {
-        fprintf(stderr, "runsuite: out of memory\n");
-        free(units);
-        free(order);
-        free(group);
+    struct plan p;
+    if (plan_make(cfg, servers, n_servers, &p) < 0)
         return -1;
-    }
-    unsigned long seed = cfg->seed_set ? cfg->seed : (unsigned long)time(NULL);
-    int n_units = plan_units(cfg, servers, n_servers, units, group);
-    suite_order(group, n_units, cfg->repeat, seed, order);
-    printf("runsuite: dry run, seed %lu: SERVER TRACK VARIANT REPEAT DATABASE: COMMAND\n", seed);
-    for (int i = 0; i < n_units * cfg->repeat; i++)
-        print_unit(cfg, &units[order[i]], i / n_units + 1, remote);
-    free(units);
-    free(order);
-    free(group);
+    printf("runsuite: dry run, seed %lu: SERVER TRACK VARIANT REPEAT DATABASE: COMMAND\n", p.seed);
+    for (int i = 0; i < p.n_units * cfg->repeat; i++)
+        print_unit(cfg, &p.units[p.order[i]], i / p.n_units + 1, remote);
+    plan_free(&p);
     return 0;
 }

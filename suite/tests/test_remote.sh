@@ -60,14 +60,8 @@ password = s3cret
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [rpcinterface:wsstats]
 supervisor.rpcinterface_factory = wsstats:make_wsstats_rpcinterface
-[program:c-epoll-1]
-command = $root/competition/c-epoll-1/build/c-epoll-1 --host $far --port 8605
-autostart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
 CONF
+program c-epoll-1 "$echo_bin --host $far --port 8605" >>"$tmp/supervisord.conf"
 PYTHONPATH=$root/competition/wsstats ip netns exec "$ns" \
     unshare --pid --fork --mount-proc supervisord -c "$tmp/supervisord.conf" \
     >"$tmp/supervisord.out" 2>&1 &

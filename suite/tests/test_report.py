@@ -199,6 +199,19 @@ def build_tree(sql_root, db_root):
                 build_db(os.path.join(db_root, track, server, f[:-4] + ".db"), src, f[:-4])
 
 
+def fixture_tree(tmp, name):
+    """fixtures/NAME's databases built under TMP/NAME/db; (that root, where
+    its report goes)."""
+    root, out = os.path.join(tmp, name, "db"), os.path.join(tmp, name, "out")
+    build_tree(os.path.join(FIXTURES, name), root)
+    return root, out
+
+
+def run_report(root, out, name):
+    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "%s: report exits 0 (%d) %s" % (name, p.returncode, p.stderr.strip()))
+
+
 def figures_of(path):
     p = subprocess.run([os.environ.get("COMPILE_STATS", COMPILE_STATS), "--json", path],
                        capture_output=True, text=True, timeout=60)
@@ -372,11 +385,9 @@ def cells(lines):
 def check_tracks(tmp):
     """Every track from fixture databases in the suite's layout: compile_stats'
     figures by hand, then the report's medians, ranks, ties and references."""
-    root, out = os.path.join(tmp, "tracks", "db"), os.path.join(tmp, "tracks", "out")
-    build_tree(os.path.join(FIXTURES, "tracks"), root)
+    root, out = fixture_tree(tmp, "tracks")
     check_track_figures(root)
-    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0, "tracks: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    run_report(root, out, "tracks")
     with open(os.path.join(out, "summary.csv"), newline="") as f:
         s = {(r["track"], r["variant"], r["server"]): r for r in csv.DictReader(f)}
     # Medians over the two repeats: alpha (1100, 1200), beta (2000, 2100),
@@ -502,6 +513,8 @@ def main():
         check_tracks(tmp)
         check_pages_and_errors(tmp)
         check_second_methods(tmp)
+        check_noise_verdict(tmp)
+        check_c10k_floor(tmp)
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
 
@@ -510,8 +523,7 @@ def check_second_methods(tmp):
     """c-epoll-1's headline figures measured a second way (fixtures/checks,
     worked out in their headers): compile_stats' checks and verdicts, and the
     lines of the report's notes; a run without c-epoll-1 says so."""
-    root, out = os.path.join(tmp, "checks", "db"), os.path.join(tmp, "checks", "out")
-    build_tree(os.path.join(FIXTURES, "checks"), root)
+    root, out = fixture_tree(tmp, "checks")
     want = {"c10k/c-epoll-1/default-1": [("latency_p99_us", 198, 198, True),
                                          ("latency_p99_us", 198, 190, True)],
             "throughput/c-epoll-1/c100-k1-s20-1": [("throughput_msgs_per_s", 110, 114, True)],
@@ -525,8 +537,7 @@ def check_second_methods(tmp):
         check(got == checks and j.get("check_tolerance") == 0.1,
               "compile_stats checks %s: %s (got %s, tolerance %s)"
               % (rel, checks, got, j.get("check_tolerance")))
-    p = subprocess.run([REPORT, root, out], capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0, "checks: report exits 0 (%d) %s" % (p.returncode, p.stderr.strip()))
+    run_report(root, out, "checks")
     with open(os.path.join(out, "README.md")) as f:
         lines = [same_text(l) for l in section(f.read(), "Notes")]
     for line in (
@@ -554,6 +565,53 @@ def check_second_methods(tmp):
     with open(os.path.join(tmp, "tracks", "out", "README.md")) as f:
         check("c-epoll-1 was not in this run" in f.read(),
               "tracks: no c-epoll-1, so the notes say nothing was checked")
+
+
+def check_noise_verdict(tmp):
+    """Two figures both within their noise cannot be told apart: "cannot
+    tell", not a verdict on noise; one above its noise still gets one
+    (fixtures/noise, worked out in its header)."""
+    root, out = fixture_tree(tmp, "noise")
+    j = figures_of(os.path.join(root, "capacity", "c-epoll-1", "default-1.db"))
+    got = [(c["figure"], c["value"], c["second"], c["agree"], c.get("noise"),
+            c.get("second_noise")) for c in j.get("checks", [])]
+    want = [("capacity_pss_bytes_per_conn", 20, 0, None, 40.96, 40.96),
+            ("capacity_pss_bytes_per_conn", 20, 500, False, 40.96, 40.96)]
+    check(got == want, "noise: compile_stats checks %s (got %s)" % (want, got))
+    run_report(root, out, "noise")
+    with open(os.path.join(out, "README.md")) as f:
+        lines = [same_text(l) for l in section(f.read(), "Notes")]
+    for line in (
+            "- capacity: server PSS per held connection (from second 0) 20 B; PSS after minus "
+            "the runner's idle PSS (suite.server_idle_pss_bytes): 0 B: cannot tell: both "
+            "within their noise (41 B, 41 B).",
+            "- capacity: server PSS per held connection (from second 0) 20 B; RSS after minus "
+            "before, same process group: 500 B: NOT within 10% (2400.0% apart)."):
+        check(line in lines, "noise notes: %s" % line[-60:])
+
+
+def check_c10k_floor(tmp):
+    """In c10k tcp-echo is the floor, not a yardstick: no server gets a ratio
+    to it there (nor does it get one), the WebSocket reference still does,
+    and the c10k section states the floor (fixtures/floor, worked out in the
+    headers). The tracks fixtures keep tcp-echo's ratios in throughput and
+    capacity."""
+    root, out = fixture_tree(tmp, "floor")
+    run_report(root, out, "floor")
+    with open(os.path.join(out, "README.md")) as f:
+        readme = f.read()
+    board = markdown_table(section(readme, "Leaderboard"))
+    want = {"alpha": "#1 198 us; 0.5 of node-ws", "node-ws (reference)": "398 us",
+            "tcp-echo (reference)": "148 us"}
+    got = {k: same_text(v["c10k: latency p99"]) for k, v in board.items()}
+    check(got == want, "floor: c10k column %s (got %s)" % (want, got))
+    table = markdown_table(section(readme, "c10k"))
+    got = {k: same_text(v["vs references"]) for k, v in table.items()}
+    check(got == {"alpha": "0.5 of node-ws", "node-ws (reference)": "", "tcp-echo (reference)": ""},
+          "floor: c10k table's ratios, none to or from tcp-echo (got %s)" % got)
+    check("The floor: tcp-echo (plain TCP, no WebSocket) under the same workload and client "
+          "gives p50 99 us, p99 148 us, p99.9 149 us." in same_text(readme),
+          "floor: the c10k section states tcp-echo's latency as the floor")
 
 
 def check_pages_and_errors(tmp):

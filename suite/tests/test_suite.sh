@@ -10,7 +10,6 @@
 # each repeat by its seed.
 . "$(dirname "$0")/lib.sh"
 require_built
-echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
 # A -1 server refuses WS_WORKERS other than 1: the server_env probe runs a -N.
 echo_n_bin=$root/competition/c-epoll-N/build/c-epoll-N
 # Nothing the runner does may change a tracked file of the kit.
@@ -25,64 +24,23 @@ tmp=$(mktemp -d /tmp/suite-test-suite-XXXXXX)
 conf=$tmp/supervisord.conf
 cleanup() {
     for c in "$conf" "$tmp/envsup/supervisord.conf" "$tmp/noprocstat/supervisord.conf"; do
-        d=$(dirname "$c")
-        [ -f "$d/supervisord.pid" ] || continue
-        timeout 20 supervisorctl -c "$c" shutdown >/dev/null 2>&1
-        pid=$(cat "$d/supervisord.pid" 2>/dev/null)
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null
+        stop_supervisord "$c"
     done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-programs() {
-    cat <<CONF
-[program:c-epoll-1]
-command = $echo_bin --port $srv --host 127.0.0.1
-autostart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-[program:garbage]
-command = /usr/bin/python3 $here/garbage_server.py $srv
-autostart = false
-startsecs = 1
-startretries = 0
-stopwaitsecs = 5
-[program:exiter]
-command = /bin/sh -c 'exit 3'
-autostart = false
-autorestart = false
-startsecs = 1
-startretries = 0
-[program:crasher]
-; a correct echo server that is killed 4 s after it starts: mid-run
-command = timeout -s KILL 4 $echo_bin --port $srv --host 127.0.0.1
-autostart = false
-autorestart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-[program:ws-ref]
-command = $echo_bin --port $srv --host 127.0.0.1
-autostart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-[program:tcp-ref]
-command = /usr/bin/python3 $here/tcp_echo_server.py $srv
-autostart = false
-startsecs = 1
-startretries = 0
-stopwaitsecs = 5
-CONF
-}
-supervisord_head "$sup" >"$conf"
-programs >>"$conf"
+{
+    supervisord_head "$sup"
+    program c-epoll-1 "$echo_bin --port $srv --host 127.0.0.1"
+    program garbage "/usr/bin/python3 $here/garbage_server.py $srv"
+    program exiter "/bin/sh -c 'exit 3'"
+    # a correct echo server that is killed 4 s after it starts: mid-run
+    program crasher "timeout -s KILL 4 $echo_bin --port $srv --host 127.0.0.1"
+    program ws-ref "$echo_bin --port $srv --host 127.0.0.1"
+    program tcp-ref "$tcp_echo --port $srv --host 127.0.0.1"
+} >"$conf"
 
 # The references: a WebSocket one in c10k only, a plain-TCP one that c10k
 # leaves out, one whose requirement is missing.
@@ -133,16 +91,7 @@ check "references = an unknown name: exit 2 (exit $rc)" [ $rc = 2 ]
 check "references = an unknown name: says so" contains "$out" "references: 'nope' is not a reference"
 
 # The checkout's wsstats, not a copy ./install may have left.
-if ! PYTHONPATH=$root/competition/wsstats timeout 20 supervisord -c "$conf"; then
-    echo "FAIL supervisord -c $conf did not start"
-    exit 1
-fi
-up=0
-for i in $(seq 50); do
-    timeout 5 supervisorctl -c "$conf" pid >/dev/null 2>&1 && { up=1; break; }
-    sleep 0.2
-done
-check "test supervisord answers on $sup" [ $up = 1 ]
+check "test supervisord answers on $sup" start_supervisord "$conf"
 
 # meta TRACK/SERVER/VARIANT-K KEY
 meta() { meta_of "$tmp/db/$1.db" "$2"; }
@@ -219,15 +168,8 @@ sed -i '/^server_env/d; /^references/d' "$tmp/suite.ini"
 # server_env for the supervisord --supervise starts (its own config here).
 mkdir -p "$tmp/envsup"
 supervisord_head "$sup_env" >"$tmp/envsup/supervisord.conf"
-cat >>"$tmp/envsup/supervisord.conf" <<CONF
-[program:envprobe]
-command = /bin/sh -c 'echo "WS_WORKERS=\$WS_WORKERS" >$tmp/envsup/probe; exec $echo_n_bin --port $srv --host 127.0.0.1'
-autostart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-CONF
+program envprobe "/bin/sh -c 'echo \"WS_WORKERS=\$WS_WORKERS\" >$tmp/envsup/probe; exec $echo_n_bin --port $srv --host 127.0.0.1'" \
+    >>"$tmp/envsup/supervisord.conf"
 cat >"$tmp/env.ini" <<INI
 port = $srv
 supervisord = http://127.0.0.1:$sup_env/RPC2
@@ -352,14 +294,24 @@ else
     check "a second supervisord ($sup_bare) starts" false
 fi
 
+# stats_from PORT PROGRAM WAIT CMD...: CMD starts a supervisord on PORT;
+# WAIT seconds later server_stats asks it for PROGRAM's reading (into $out
+# and $rc), then it is shut down. Status 1 if CMD did not start it.
+stats_from() {
+    port=$1 prog=$2 wait=$3
+    shift 3
+    "$@" || return 1
+    sleep "$wait"
+    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 "http://127.0.0.1:$port/RPC2" "$prog" 2>&1)
+    rc=$?
+    timeout 20 supervisorctl -s "http://127.0.0.1:$port" shutdown >/dev/null 2>&1
+}
+
 # The kit's own supervisord.conf, moved to another port and with no
 # programs, loads wsstats from where ./install put it (no PYTHONPATH here).
 mkdir -p "$tmp/kit/logs"
 sed "s/127.0.0.1:9001/127.0.0.1:$sup_kit/" "$root/competition/supervisord.conf" >"$tmp/kit/supervisord.conf"
-if timeout 20 env -u PYTHONPATH supervisord -c "$tmp/kit/supervisord.conf"; then
-    sleep 1
-    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 "http://127.0.0.1:$sup_kit/RPC2" nope 2>&1)
-    timeout 20 supervisorctl -s "http://127.0.0.1:$sup_kit" shutdown >/dev/null 2>&1
+if stats_from "$sup_kit" nope 1 timeout 20 env -u PYTHONPATH supervisord -c "$tmp/kit/supervisord.conf"; then
     check "competition/supervisord.conf: wsstats answers (installed by ./install)" \
         contains "$out" "BAD_NAME: nope"
 else
@@ -376,12 +328,8 @@ cat >>"$tmp/nobody/supervisord.conf" <<CONF
 command = /usr/bin/python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(60)"
 startsecs = 1
 CONF
-if timeout 20 runuser -u nobody -- env PYTHONPATH="$root/competition/wsstats" \
-        supervisord -c "$tmp/nobody/supervisord.conf"; then
-    sleep 2
-    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 "http://127.0.0.1:$sup_nobody/RPC2" hidden 2>&1)
-    rc=$?
-    timeout 20 supervisorctl -s "http://127.0.0.1:$sup_nobody" shutdown >/dev/null 2>&1
+if stats_from "$sup_nobody" hidden 2 timeout 20 runuser -u nobody -- \
+        env PYTHONPATH="$root/competition/wsstats" supervisord -c "$tmp/nobody/supervisord.conf"; then
     check "wsstats, unreadable program: exit 1 (exit $rc)" [ $rc = 1 ]
     check "wsstats, unreadable program: FAILED, says why" \
         contains "$out" "FAILED: hidden: /proc/"
@@ -403,12 +351,8 @@ check "wsstats, procstat = a missing file: supervisord does not start, says why"
     contains "$out" "procstat = /nonexistent/procstat: not an executable file"
 { supervisord_head "$sup_bare"; printf '[program:sleeper]\ncommand = /bin/sleep 60\nstartsecs = 1\n'; } \
     >"$tmp/noprocstat/supervisord.conf"
-if env -u WSSTATS_PROCSTAT PATH=/usr/bin:/bin PYTHONPATH="$tmp/noprocstat" \
-        timeout 20 supervisord -c "$tmp/noprocstat/supervisord.conf"; then
-    sleep 2
-    out=$(timeout 10 "$root/suite/build/server_stats" --count 1 "http://127.0.0.1:$sup_bare/RPC2" sleeper 2>&1)
-    rc=$?
-    timeout 20 supervisorctl -c "$tmp/noprocstat/supervisord.conf" shutdown >/dev/null 2>&1
+if stats_from "$sup_bare" sleeper 2 env -u WSSTATS_PROCSTAT PATH=/usr/bin:/bin \
+        PYTHONPATH="$tmp/noprocstat" timeout 20 supervisord -c "$tmp/noprocstat/supervisord.conf"; then
     check "wsstats without procstat: exit 1 (exit $rc)" [ $rc = 1 ]
     check "wsstats without procstat: FAILED, says how to get one" \
         contains "$out" "FAILED: sleeper: procstat not found: build the kit's client (make -C client)"

@@ -8,12 +8,6 @@
 # and a second run resumes only the missing one. About a minute.
 . "$(dirname "$0")/lib.sh"
 require_built
-echo_bin=$root/competition/c-epoll-1/build/c-epoll-1
-tcp_echo=$root/servers/tcp-echo/build/tcp-echo
-if [ ! -x "$tcp_echo" ]; then
-    echo "FAIL $tcp_echo is not built: run make at the kit root first"
-    exit 1
-fi
 help=$("$root/client/build/runtest" --help 2>&1)
 for opt in --saturate --hold --storm --rate-steps --tcp --warmup-s; do
     case "$help" in *"  $opt "*) ;; *) echo "FAIL the built client has no $opt"; exit 1 ;; esac
@@ -24,51 +18,23 @@ sup=$1 srv=$2
 tmp=$(mktemp -d /tmp/suite-test-tracks-XXXXXX)
 conf=$tmp/supervisord.conf
 cleanup() {
-    if [ -f "$tmp/supervisord.pid" ]; then
-        timeout 20 supervisorctl -c "$conf" shutdown >/dev/null 2>&1
-        pid=$(cat "$tmp/supervisord.pid" 2>/dev/null)
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    fi
+    stop_supervisord "$conf"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-supervisord_head "$sup" >"$conf"
-cat >>"$conf" <<CONF
-[program:c-epoll-1]
-command = $echo_bin --port $srv --host 127.0.0.1
-autostart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-[program:tcp-echo]
-command = $tcp_echo --port $srv --host 127.0.0.1
-autostart = false
-startsecs = 1
-startretries = 0
-stopwaitsecs = 5
-[program:crasher]
-; killed 7 s after it starts: during the second 3-s variant
-command = timeout -s KILL 7 $echo_bin --port $srv --host 127.0.0.1
-autostart = false
-autorestart = false
-startsecs = 1
-startretries = 0
-stopasgroup = true
-stopwaitsecs = 5
-CONF
-if ! PYTHONPATH=$root/competition/wsstats timeout 20 supervisord -c "$conf"; then
-    echo "FAIL supervisord -c $conf did not start"
-    exit 1
-fi
-for i in $(seq 50); do
-    timeout 5 supervisorctl -c "$conf" pid >/dev/null 2>&1 && break
-    sleep 0.2
-done
+{
+    supervisord_head "$sup"
+    program c-epoll-1 "$echo_bin --port $srv --host 127.0.0.1"
+    program tcp-echo "$tcp_echo --port $srv --host 127.0.0.1"
+    # killed 7 s after it starts: during the second 3-s variant
+    program crasher "timeout -s KILL 7 $echo_bin --port $srv --host 127.0.0.1"
+} >"$conf"
+start_supervisord "$conf"
 
-cat >"$tmp/suite.ini" <<INI
+{
+    cat <<INI
 port = $srv
 supervisord = http://127.0.0.1:$sup/RPC2
 db_root = $tmp/db
@@ -78,30 +44,9 @@ references = tcp-echo
 servers = c-epoll-1
 start_timeout = 10
 stop_timeout = 10
-tracks = c10k, throughput, capacity, handshakes, slo
-clients = 20
-seconds = 3
-[throughput]
-connections = 4
-in_flight = 1, 4
-sizes = 24, 4096
-seconds = 3
-warmup_s = 1
-[capacity]
-connections = 50
-settle_s = 1
-arrival_us = 1000
-[handshakes]
-connections = 100
-in_flight = 8
-seconds = 2
-[slo]
-connections = 20
-rates = 200, 400
-step_s = 1
-p99_us = 200000
-arrival_us = 1000
 INI
+    tiny_tracks "24, 4096"
+} >"$tmp/suite.ini"
 
 start=$(date +%s)
 timeout 240 "$root/runsuite" "$tmp/suite.ini" >"$tmp/out1" 2>&1
