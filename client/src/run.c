@@ -98,6 +98,26 @@ static long long count_type(const struct run *r, const char *type)
     return n;
 }
 
+long long run_count_events(const struct run *r, const char *type, const char *where,
+                           int64_t a, int64_t b, char *err, size_t errlen)
+{
+    char sql[256];
+    sqlite3_stmt *st;
+    long long n = -1;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE type = ?1 AND (%s)", where);
+    if (sqlite3_prepare_v2(r->h, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, a);
+        sqlite3_bind_int64(st, 3, b);   /* SQLITE_RANGE where WHERE has no ?3: nothing bound */
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (n < 0)
+        sql_error(r, err, errlen);
+    return n;
+}
+
 int run_query_values(const struct run *r, const char *sql, struct stats_vec *out,
                      char *err, size_t errlen)
 {

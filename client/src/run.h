@@ -64,6 +64,12 @@ void run_free(struct run *r);
 const char *run_meta(const struct run *r, const char *key);
 double run_meta_num(const struct run *r, const char *key);
 
+/* How many events of TYPE also meet WHERE, an SQL condition of the caller's
+ * (a literal, never input) on their columns with ?2 and ?3 bound to a and b.
+ * Returns the count, or -1 with err set. */
+long long run_count_events(const struct run *r, const char *type, const char *where,
+                           int64_t a, int64_t b, char *err, size_t errlen);
+
 /* Every value of one SQL query's first column (NULLs left out), unsorted.
  * Returns 0, or -1 with err set. */
 int run_query_values(const struct run *r, const char *sql, struct stats_vec *out,

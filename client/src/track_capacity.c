@@ -15,19 +15,7 @@
 static long long scheduled_from(const struct run *r, const char *type, double t, char *err,
                                 size_t errlen)
 {
-    sqlite3_stmt *st;
-    long long n = -1;
-    if (sqlite3_prepare_v2(r->h, "SELECT count(*) FROM events WHERE type = ?1 "
-                                 "AND timestamp - event_data >= ?2", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)t);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    if (n < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(r->h));
-    return n;
+    return run_count_events(r, type, "timestamp - event_data >= ?2", (int64_t)t, 0, err, errlen);
 }
 
 static double growth(double held, double base, double conns)

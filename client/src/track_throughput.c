@@ -11,20 +11,8 @@
 static long long events_in(const struct run *r, double first, double last, char *err,
                            size_t errlen)
 {
-    sqlite3_stmt *st;
-    long long n = -1;
-    if (sqlite3_prepare_v2(r->h, "SELECT count(*) FROM events WHERE type = 'message_recv' "
-                                 "AND timestamp > ?1 AND timestamp <= ?2", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)((first - 1) * 1e6));
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(last * 1e6));
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    if (n < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(r->h));
-    return n;
+    return run_count_events(r, "message_recv", "timestamp > ?2 AND timestamp <= ?3",
+                            (int64_t)((first - 1) * 1e6), (int64_t)(last * 1e6), err, errlen);
 }
 
 int track_throughput(const struct run *r, struct figures *fs, char *err, size_t errlen)
