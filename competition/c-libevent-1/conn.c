@@ -16,6 +16,7 @@
 #include "ws_frame.h"
 #include "ws_log.h"
 #include "ws_wslay.h"
+#include "ws_wslay_pool.h"
 
 struct conn {
     struct event ev;
@@ -83,7 +84,7 @@ static void conn_close(struct conn *c)
     event_del(&c->ev);
     ws_wslay_release(&c->ws);
     close(c->fd);
-    free(c);
+    ws_wslay_pool_free(c);
 }
 
 static int arm(struct conn *c, short want)
@@ -130,7 +131,9 @@ void conn_setup(struct event_base *b, const struct ws_args *a)
 
 void conn_accept(int fd)
 {
-    struct conn *c = malloc(sizeof *c);
+    /* Out of the malloc heap, where wslay's contexts come and go (see
+     * ws_wslay_pool.h). */
+    struct conn *c = ws_wslay_pool_malloc(sizeof *c);
     if (!c) {
         close(fd);
         return;

@@ -18,6 +18,7 @@
 #include "ws_listen.h"
 #include "ws_log.h"
 #include "ws_wslay.h"
+#include "ws_wslay_pool.h"
 
 static struct evconnlistener *listener;
 static bool listener_paused;
@@ -85,6 +86,10 @@ static int run_worker(int worker, void *arg)
 {
     const struct ws_args *a = arg;
     char err[WS_ERR_LEN];
+    /* libevent's per-descriptor entries (one small block per socket, kept
+     * for the life of the base) go where our connections go, out of the
+     * way of wslay's contexts. Before any other libevent call. */
+    event_set_mem_functions(ws_wslay_pool_malloc, ws_wslay_pool_realloc, ws_wslay_pool_free);
     int fd = ws_listen(a->host, a->port, err);
     if (fd < 0) {
         ws_log("worker %d: %s", worker, err);

@@ -13,6 +13,7 @@
 #include "ws_frame.h"
 #include "ws_log.h"
 #include "ws_wslay.h"
+#include "ws_wslay_pool.h"
 
 #define WRITE_CHUNK (64u << 10)
 
@@ -39,7 +40,7 @@ static void on_written(uv_write_t *req, int status);
 
 static void on_closed(uv_handle_t *h)
 {
-    free(h->data);
+    ws_wslay_pool_free(h->data);
 }
 
 static void conn_close(struct conn *c)
@@ -198,12 +199,14 @@ void conn_setup(uv_loop_t *l, const struct ws_args *a)
 
 void conn_accept(uv_stream_t *server)
 {
-    struct conn *c = calloc(1, sizeof *c);
+    /* Out of the malloc heap, where wslay's contexts come and go (see
+     * ws_wslay_pool.h). */
+    struct conn *c = ws_wslay_pool_zalloc(sizeof *c);
     if (!c || uv_tcp_init(loop, &c->tcp) < 0) {
         /* libuv stops watching the listener until this one is accepted:
          * accepting stalls until memory is back. Should never happen. */
         ws_log("out of memory for a new connection");
-        free(c);
+        ws_wslay_pool_free(c);
         return;
     }
     c->tcp.data = c;

@@ -17,7 +17,6 @@
 enum conn_state { ST_HANDSHAKE, ST_OPEN, ST_LINGER, ST_DONE };
 
 enum conn_flag {
-    F_BUSY = 1,        /* input or output since the last sweep */
     F_IN_MESSAGE = 2,  /* a fragmented data message is in progress */
     F_IN_FRAME = 4,    /* wslay is inside a frame */
     F_CLOSE_FRAME = 8, /* ... and it is a close frame */
@@ -35,9 +34,17 @@ enum conn_flag {
  * unread input does not turn our close into a reset that can discard the
  * close frame before the peer reads it. This long at most. */
 #define LINGER_MS 2000
+/* A wslay context is released once its connection has been quiet this
+ * long, checked every SWEEP_MS: longer than the C10K workload's 1 s
+ * between messages, so a connection talking every second keeps its
+ * context through the jitter of its echoes and of our ticks. Released
+ * after one quiet sweep (1.0-1.1 s), as before issue 14, a context was one
+ * late echo away from being freed and built again. Released 2-3 s after
+ * the last byte. */
+#define IDLE_MS 2000
 #define SWEEP_MS 1000
 #define READ_BUDGET 4 /* reads per readiness event, for fairness */
-#define TRIM_AFTER 256 /* contexts freed in one sweep (2 MB) */
+#define TRIM_AFTER 256 /* contexts freed since the last malloc_trim (2 MB) */
 
 struct conn_list {
     struct ws_wslay_conn *head, *tail;
@@ -50,6 +57,10 @@ static uint32_t handshake_ms = 5000;
 static struct ws_wslay_stats stats;
 static struct conn_list handshakes, lingering, with_ctx, without_ctx;
 static uint32_t last_sweep_ms;
+/* The clock as of the last tick: what the hot path stamps, without reading
+ * the clock per message (at most a tick and a loop pass behind). */
+static uint32_t tick_ms;
+static unsigned freed_untrimmed;
 
 /* Bytes handed to wslay's recv callback during one wslay_event_recv();
  * valid only for that call. */
@@ -417,7 +428,7 @@ static int flush(struct ws_wslay_conn *c)
 {
     if (!c->ctx)
         return WS_WSLAY_OK;
-    c->flags |= F_BUSY;
+    c->deadline_ms = tick_ms + IDLE_MS; /* open: when the context may go */
     if (wslay_event_send(c->ctx) != 0)
         return write_failed();
     if ((c->flags & F_CLOSE_HELD) && c->payload_left == 0 &&
@@ -546,7 +557,7 @@ void ws_wslay_setup(const struct ws_wslay_io *funcs, const struct ws_args *a)
     max_message = a->max_message;
     max_header = a->max_header;
     handshake_ms = (uint32_t)a->handshake_timeout_ms;
-    last_sweep_ms = now_ms();
+    last_sweep_ms = tick_ms = now_ms();
 }
 
 void ws_wslay_open(struct ws_wslay_conn *c, void *user)
@@ -663,7 +674,7 @@ static void expire_list(struct conn_list *l, uint32_t now, uint64_t *counter,
 
 void ws_wslay_tick(void (*expire)(void *user))
 {
-    uint32_t now = now_ms();
+    uint32_t now = tick_ms = now_ms();
     /* Both queues are in deadline order: every entry got the same delay. */
     expire_list(&handshakes, now, &stats.handshake_timeouts, expire);
     expire_list(&lingering, now, &stats.linger_timeouts, expire);
@@ -671,21 +682,20 @@ void ws_wslay_tick(void (*expire)(void *user))
         return;
     last_sweep_ms = now;
     struct ws_wslay_conn *next;
-    unsigned freed = 0;
     for (struct ws_wslay_conn *c = with_ctx.head; c; c = next) {
         next = c->next;
-        if (c->flags & F_BUSY) {
-            c->flags &= (uint8_t)~F_BUSY;
-        } else if (idle(c)) {
+        if (reached(c->deadline_ms, now) && idle(c)) {
             free_ctx(c);
-            freed++;
+            freed_untrimmed++;
         }
     }
     /* Freed contexts sit between live blocks, where free() cannot give
      * them back; malloc_trim() returns their pages to the kernel. Only
-     * after a sweep that freed many: it walks the whole heap. */
-    if (freed >= TRIM_AFTER)
+     * once many have been freed: it walks the whole heap. */
+    if (freed_untrimmed >= TRIM_AFTER) {
         malloc_trim(0);
+        freed_untrimmed = 0;
+    }
 }
 
 void ws_wslay_close_all(void (*close)(void *user))

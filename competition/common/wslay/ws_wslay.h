@@ -7,7 +7,9 @@
  * Memory: an idle connection holds only its struct ws_wslay_conn. The wslay
  * context (about 8.8 KB, mostly its two 4 KB buffers) is created when frame
  * bytes arrive and released by ws_wslay_tick() once the connection has been
- * quiet for about a second at a message boundary with nothing queued.
+ * quiet for two to three seconds at a message boundary with nothing queued
+ * (longer than the C10K workload's one-second message interval, so a
+ * connection talking every second is never rebuilt).
  *
  * One process, one thread: state shared between connections (the read
  * buffer, the connection lists) is per process. */
@@ -52,7 +54,8 @@ struct ws_wslay_conn {
     uint64_t payload_left;            /* of the frame being fed to wslay */
     uint64_t msg_len;                 /* of the data message being received */
     uint32_t request_len;
-    uint32_t deadline_ms;             /* handshake or linger deadline */
+    uint32_t deadline_ms;             /* handshake or linger deadline; open:
+                                         when its context may be released */
     uint8_t state;
     uint8_t flags;
     uint8_t close_got;                /* close frame: status bytes seen */

@@ -289,46 +289,75 @@ static void test_fail_fast(void)
     expect_close(&f, 1002, "RSV1");
 }
 
+/* Opens c and upgrades it; returns the length of the 101 in out. */
+static size_t upgrade(struct ws_wslay_conn *c)
+{
+    reset_out();
+    ws_wslay_open(c, c);
+    CHECK(ws_wslay_input(c, (const uint8_t *)request, strlen(request)) == WS_WSLAY_OK);
+    return check_101();
+}
+
+/* Feeds n bytes of in to c; they must be echoed as frame op with payload p. */
+static void feed_expect(struct ws_wslay_conn *c, size_t n, uint8_t op, const char *p)
+{
+    reset_out();
+    CHECK(ws_wslay_input(c, in.p, n) == WS_WSLAY_OK);
+    want.n = 0;
+    if (p)
+        put_server_frame(&want, op, p, strlen(p));
+    CHECK(out_len == want.n && memcmp(out, want.p, want.n) == 0, "echo of %s", p ? p : "-");
+}
+
 static void test_idle_release(void)
 {
-    struct ws_wslay_conn c;
-    reset_out();
-    ws_wslay_open(&c, &c);
-    CHECK(ws_wslay_input(&c, (const uint8_t *)request, strlen(request)) == WS_WSLAY_OK);
-    size_t head = check_101();
-    CHECK(c.ctx == NULL); /* nothing allocated for an upgraded, silent client */
+    struct ws_wslay_conn quiet, half, frag, chatty;
+    struct ws_wslay_conn *all[] = {&quiet, &half, &frag, &chatty};
+    for (int i = 0; i < 4; i++)
+        upgrade(all[i]);
+    CHECK(quiet.ctx == NULL); /* nothing allocated for an upgraded, silent client */
 
     in.n = 0;
     put_client_frame(&in, true, WS_OP_TEXT, "one", 3);
-    CHECK(ws_wslay_input(&c, in.p, in.n) == WS_WSLAY_OK);
-    CHECK(c.ctx != NULL);
-    tick_for(2200);
-    CHECK(c.ctx == NULL); /* quiet at a boundary: released */
-
-    /* Half a frame, then quiet: the context must stay. */
+    feed_expect(&quiet, in.n, WS_OP_TEXT, "one");
+    CHECK(quiet.ctx != NULL);
+    /* Half a frame: the context must stay however long it is quiet. */
     in.n = 0;
     put_client_frame(&in, true, WS_OP_BINARY, "two-two", 7);
-    CHECK(ws_wslay_input(&c, in.p, 5) == WS_WSLAY_OK);
-    tick_for(2200);
-    CHECK(c.ctx != NULL);
-    CHECK(ws_wslay_input(&c, in.p + 5, in.n - 5) == WS_WSLAY_OK);
-
-    /* A first fragment, then quiet: still kept (message in progress). */
+    feed_expect(&half, 5, 0, NULL);
+    /* A first fragment: still kept (message in progress). */
     in.n = 0;
     put_client_frame(&in, false, WS_OP_TEXT, "thr", 3);
-    CHECK(ws_wslay_input(&c, in.p, in.n) == WS_WSLAY_OK);
-    tick_for(2200);
-    CHECK(c.ctx != NULL);
+    feed_expect(&frag, in.n, 0, NULL);
+    /* One message every 1.2 s, slower than the C10K workload's and well
+     * past a tick: the context is never released, so never rebuilt. */
+    struct wslay_event_context *chatty_ctx = NULL;
+    for (int i = 0; i < 4; i++) {
+        in.n = 0;
+        put_client_frame(&in, true, WS_OP_BINARY, "tick", 4);
+        feed_expect(&chatty, in.n, WS_OP_BINARY, "tick");
+        CHECK(i == 0 || chatty.ctx == chatty_ctx, "context rebuilt after message %d", i);
+        chatty_ctx = chatty.ctx;
+        tick_for(1200);
+        if (i == 0)
+            CHECK(quiet.ctx != NULL); /* quiet for 1.2 s: not yet */
+    }
+    tick_for(2200); /* quiet for 3.4 s now */
+    CHECK(quiet.ctx == NULL && chatty.ctx == NULL); /* quiet at a boundary: released */
+    CHECK(half.ctx != NULL && frag.ctx != NULL);
+
+    in.n = 0;
+    put_client_frame(&in, true, WS_OP_BINARY, "two-two", 7);
+    reset_out();
+    CHECK(ws_wslay_input(&half, in.p + 5, in.n - 5) == WS_WSLAY_OK);
+    want.n = 0;
+    put_server_frame(&want, WS_OP_BINARY, "two-two", 7);
+    CHECK(out_len == want.n && memcmp(out, want.p, want.n) == 0, "echo of two-two");
     in.n = 0;
     put_client_frame(&in, true, WS_OP_CONT, "ee", 2);
-    CHECK(ws_wslay_input(&c, in.p, in.n) == WS_WSLAY_OK);
-
-    want.n = 0;
-    put_server_frame(&want, WS_OP_TEXT, "one", 3);
-    put_server_frame(&want, WS_OP_BINARY, "two-two", 7);
-    put_server_frame(&want, WS_OP_TEXT, "three", 5);
-    CHECK(out_len - head == want.n && memcmp(out + head, want.p, want.n) == 0);
-    ws_wslay_release(&c);
+    feed_expect(&frag, in.n, WS_OP_TEXT, "three");
+    for (int i = 0; i < 4; i++)
+        ws_wslay_release(all[i]);
 }
 
 static void test_backpressure(void)
