@@ -9,11 +9,11 @@
  * this struct.
  *
  * h2o reads (into the socket's input buffer, freed once we consume it all)
- * and we push the bytes to the glue. Writes go straight to the socket's
- * descriptor, as h2o_socket_write() itself first tries, but without its
- * condition that the bytes stay valid until a deferred callback, which
- * would cost a copy of every echo; when the socket is full, the glue keeps
- * the rest queued in wslay and h2o_socket_notify_write() wakes us. */
+ * and we push the bytes to the glue. What wslay sends during one push is
+ * gathered and written with one send(2) on the socket's descriptor, as
+ * h2o_socket_write() itself first tries, but without its condition that
+ * the bytes stay valid until a deferred callback; only what a full socket
+ * does not take is copied, and h2o_socket_notify_write() wakes us. */
 #include "conn.h"
 
 #include <errno.h>
@@ -23,7 +23,6 @@
 #include <sys/socket.h>
 
 #include "h2o/http1.h"
-#include "ws_frame.h"
 #include "ws_log.h"
 #include "ws_wslay.h"
 #include "split.h"
@@ -32,8 +31,9 @@ struct conn {
     h2o_socket_t *sock;
     struct ws_wslay_conn ws;
     struct split split;
-    uint8_t hold_len;
-    uint8_t hold[WS_FRAME_MAX_HEADER]; /* a frame header waiting for its payload */
+    uint8_t *tail;            /* output the socket did not take: sent first */
+    size_t tail_len;
+    bool shutdown_due;        /* half-close once the tail is out */
 };
 
 static h2o_context_t *ctx;
@@ -41,46 +41,102 @@ static h2o_timeout_t tick_timeout;
 static h2o_timeout_entry_t tick_entry;
 static unsigned long long upgrade_failures;
 
+/* Output of one call into the glue, written with one send when it returns
+ * (flush_batch from after()): a read holding 16 pipelined messages costs
+ * one system call, as in h2o's own write path, not one per frame, and a
+ * frame header leaves with its payload. One connection at a time. */
+static uint8_t batch[64 << 10];
+static size_t batch_len;
+
 static void on_read(h2o_socket_t *sock, const char *err);
 static void on_writable(h2o_socket_t *sock, const char *err);
 
-/* wslay writes a frame header, then its payload. The header is held here
- * and both go in one sendmsg: one system call and one segment per small
- * echo (ws_accept sets TCP_NODELAY). */
+static ssize_t send_some(struct conn *c, const uint8_t *p, size_t n)
+{
+    ssize_t w;
+    do
+        w = send(h2o_socket_get_fd(c->sock), p, n, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    return w;
+}
+
+/* Writes the batch; what the socket does not take becomes c's tail (a
+ * copy: the batch is shared). Returns 0, or -1 with errno on a write error
+ * or no memory. Leaves the batch empty. */
+static int flush_batch(struct conn *c)
+{
+    size_t n = batch_len;
+    batch_len = 0;
+    if (n == 0)
+        return 0;
+    ssize_t w = send_some(c, batch, n);
+    if (w < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
+        w = 0;
+    }
+    if ((size_t)w == n)
+        return 0;
+    c->tail = malloc(n - (size_t)w);
+    if (c->tail == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(c->tail, batch + w, n - (size_t)w);
+    c->tail_len = n - (size_t)w;
+    return 0;
+}
+
+/* Writes the tail; 0 once it is all out or the socket is full, -1 with
+ * errno on a write error. */
+static int flush_tail(struct conn *c)
+{
+    ssize_t w = send_some(c, c->tail, c->tail_len);
+    if (w < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    c->tail_len -= (size_t)w;
+    if (c->tail_len > 0) {
+        memmove(c->tail, c->tail + w, c->tail_len);
+        return 0;
+    }
+    free(c->tail);
+    c->tail = NULL;
+    if (c->shutdown_due && shutdown(h2o_socket_get_fd(c->sock), SHUT_WR) < 0 && errno != ENOTCONN)
+        ws_log("shutdown: %s", strerror(errno));
+    return 0;
+}
+
+/* wslay's send callback (through the glue): into the batch. A big payload
+ * with nothing ahead of it goes to the socket directly, uncopied. While a
+ * tail waits, nothing is taken: wslay keeps it queued. */
 static ssize_t io_send(void *user, const uint8_t *buf, size_t len, bool more)
 {
     struct conn *c = user;
-    if (more && len <= sizeof c->hold - c->hold_len) {
-        memcpy(c->hold + c->hold_len, buf, len);
-        c->hold_len = (uint8_t)(c->hold_len + len);
-        return (ssize_t)len;
-    }
-    struct iovec iov[2] = {{c->hold, c->hold_len}, {(void *)buf, len}};
-    struct msghdr msg = {.msg_iov = c->hold_len ? iov : iov + 1,
-                         .msg_iovlen = c->hold_len ? 2 : 1};
-    ssize_t n = sendmsg(h2o_socket_get_fd(c->sock), &msg, MSG_NOSIGNAL);
-    if (n < 0 || c->hold_len == 0)
-        return n;
-    if ((size_t)n < c->hold_len) {
-        /* Only part of the held header left: keep the rest, retry later. */
-        memmove(c->hold, c->hold + n, c->hold_len - (size_t)n);
-        c->hold_len = (uint8_t)(c->hold_len - (size_t)n);
+    (void)more;
+    if (c->tail == NULL && batch_len == sizeof batch && flush_batch(c) != 0)
+        return -1;
+    if (c->tail != NULL) {
         errno = EAGAIN;
         return -1;
     }
-    n -= c->hold_len;
-    c->hold_len = 0;
-    if (n == 0) {
-        errno = EAGAIN;
-        return -1;
-    }
-    return n;
+    if (batch_len == 0 && len >= sizeof batch / 2)
+        return send_some(c, buf, len);
+    size_t n = len < sizeof batch - batch_len ? len : sizeof batch - batch_len;
+    memcpy(batch + batch_len, buf, n);
+    batch_len += n;
+    return (ssize_t)n;
 }
 
+/* The glue's lingering close: after the close frame, which may still be
+ * in the batch or the tail. */
 static void io_shutdown(void *user)
 {
     struct conn *c = user;
-    if (shutdown(h2o_socket_get_fd(c->sock), SHUT_WR) < 0 && errno != ENOTCONN)
+    if (flush_batch(c) != 0)
+        return; /* the socket is failing: the linger deadline closes it */
+    if (c->tail != NULL)
+        c->shutdown_due = true;
+    else if (shutdown(h2o_socket_get_fd(c->sock), SHUT_WR) < 0 && errno != ENOTCONN)
         ws_log("shutdown: %s", strerror(errno));
 }
 
@@ -88,16 +144,23 @@ static const struct ws_wslay_io io = {NULL, io_send, io_shutdown};
 
 static void conn_close(struct conn *c)
 {
+    batch_len = 0; /* only c's output can be in it */
+    free(c->tail);
     ws_wslay_release(&c->ws);
     h2o_socket_close(c->sock);
     free(c);
 }
 
-/* Follows the glue: reading stops while too much output is queued or
- * input is held (see push_input), and a write notification is asked for
- * while output waits for the socket. */
+/* After every call into the glue: writes its output, then follows it:
+ * reading stops while too much output is queued or input is held (see
+ * push_input), and a write notification is asked for while output waits
+ * for the socket. */
 static void after(struct conn *c, int r)
 {
+    if (r == WS_WSLAY_OK && flush_batch(c) != 0) {
+        ws_wslay_failed(&c->ws, errno);
+        r = WS_WSLAY_CLOSE;
+    }
     if (r != WS_WSLAY_OK) {
         conn_close(c);
         return;
@@ -107,7 +170,7 @@ static void after(struct conn *c, int r)
         h2o_socket_read_start(c->sock, on_read);
     else if (!want_read && h2o_socket_is_reading(c->sock))
         h2o_socket_read_stop(c->sock);
-    if (ws_wslay_want_write(&c->ws) && !h2o_socket_is_writing(c->sock))
+    if ((ws_wslay_want_write(&c->ws) || c->tail != NULL) && !h2o_socket_is_writing(c->sock))
         h2o_socket_notify_write(c->sock, on_writable);
 }
 
@@ -120,7 +183,7 @@ static int push_input(struct conn *c)
 {
     h2o_buffer_t **in = &c->sock->input;
     /* h2o may call with nothing new; never pass len 0: it means EOF. */
-    while ((*in)->size > 0 && !ws_wslay_want_write(&c->ws)) {
+    while ((*in)->size > 0 && !ws_wslay_want_write(&c->ws) && c->tail == NULL) {
         const uint8_t *p = (const uint8_t *)(*in)->bytes;
         size_t n = split_next(&c->split, p, (*in)->size);
         int r = ws_wslay_input(&c->ws, p, n);
@@ -148,9 +211,13 @@ static void on_read(h2o_socket_t *sock, const char *err)
 static void on_writable(h2o_socket_t *sock, const char *err)
 {
     struct conn *c = sock->data;
-    if (err != NULL) {
-        ws_wslay_failed(&c->ws, EPIPE);
+    if (err != NULL || (c->tail != NULL && flush_tail(c) != 0)) {
+        ws_wslay_failed(&c->ws, err != NULL ? EPIPE : errno);
         conn_close(c);
+        return;
+    }
+    if (c->tail != NULL) {
+        after(c, WS_WSLAY_OK);
         return;
     }
     int r = ws_wslay_output(&c->ws);
@@ -187,7 +254,9 @@ int conn_upgrade(h2o_req_t *req, const char *accept_key)
         return -1;
     c->sock = req->conn->callbacks->get_socket(req->conn);
     c->split = (struct split){0};
-    c->hold_len = 0;
+    c->tail = NULL;
+    c->tail_len = 0;
+    c->shutdown_due = false;
     req->res.status = 101;
     req->res.reason = "Switching Protocols";
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_UPGRADE, NULL, H2O_STRLIT("websocket"));
