@@ -2,8 +2,7 @@
 
 #include <stdbool.h>
 
-#include "h2o/websocket.h"
-#include "echo.h"
+#include "conn.h"
 #include "ws_accept_key.h"
 #include "ws_log.h"
 
@@ -93,11 +92,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     if (req->input.authority.len == 0)
         return refuse(req, 400, "Bad Request", "missing Host\n");
 
-    /* What h2o itself requires before it upgrades. */
-    const char *client_key;
-    if (h2o_is_websocket_handshake(req, &client_key) != 0 || client_key == NULL)
-        return refuse(req, 400, "Bad Request", "not a WebSocket handshake\n");
-    if (echo_start(req, client_key) != 0)
+    if (conn_upgrade(req, accept) != 0)
         return refuse(req, 503, "Service Unavailable", "out of memory\n");
     stats.upgraded++;
     return 0;

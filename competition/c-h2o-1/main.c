@@ -1,7 +1,7 @@
 /* c-h2o-1 / c-h2o-N: a WebSocket echo server on libh2o-evloop 2.2 (h2o's own
- * event loop, HTTP/1 server and WebSocket upgrade over wslay). One event
- * loop per process; -N runs one process per CPU, each with its own
- * SO_REUSEPORT listener. */
+ * event loop, sockets and HTTP/1 server, which answers the upgrade) and
+ * wslay through the kit's glue (conn.c). One event loop per process; -N
+ * runs one process per CPU, each with its own SO_REUSEPORT listener. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "h2o.h"
-#include "echo.h"
+#include "conn.h"
 #include "handshake.h"
 #include "ws_args.h"
 #include "ws_main.h"
@@ -65,7 +65,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             }
             return;
         }
-        /* h2o reads a socket until the kernel has nothing left, and wslay
+        /* h2o reads a socket until the kernel has nothing left, and the glue
          * queues the echo of all of it before we can stop reading. A capped
          * receive buffer bounds what one read can bring in, so a client that
          * sends without reading cannot pile up many MiB of echoes. */
@@ -127,7 +127,7 @@ static int run_worker(int index, void *arg)
 
     w.loop = h2o_evloop_create();
     h2o_context_init(&w.ctx, w.loop, &w.config);
-    echo_init(&w.ctx, a->max_message);
+    conn_setup(&w.ctx, a);
     w.accept_ctx.ctx = &w.ctx;
     w.accept_ctx.hosts = w.config.hosts;
 
@@ -154,9 +154,8 @@ static int run_worker(int index, void *arg)
     h2o_socket_read_stop(listener);
     h2o_socket_close(listener);
     h2o_socket_close(sigsock);
-    echo_close_all();
+    conn_close_all();
     handshake_log_stats();
-    echo_log_stats();
     if (w.shed)
         ws_log("%llu connections shed for want of file descriptors", w.shed);
     /* Let the loop dispose of the sockets just closed. */

@@ -570,6 +570,16 @@ void ws_wslay_open(struct ws_wslay_conn *c, void *user)
     stats.opened++;
 }
 
+void ws_wslay_open_upgraded(struct ws_wslay_conn *c, void *user)
+{
+    memset(c, 0, sizeof *c);
+    c->user = user;
+    c->state = ST_OPEN;
+    enlist(c);
+    stats.opened++;
+    stats.upgraded++;
+}
+
 int ws_wslay_input(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
 {
     if (buf || !io->recv)

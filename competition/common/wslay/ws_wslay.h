@@ -79,6 +79,11 @@ void ws_wslay_setup(const struct ws_wslay_io *io, const struct ws_args *a);
 /* A new connection: starts its handshake clock. */
 void ws_wslay_open(struct ws_wslay_conn *c, void *user);
 
+/* A connection whose opening handshake the framework answered itself (h2o
+ * sends the 101): it starts open, holding no wslay context until its first
+ * frame byte, with no handshake deadline. Instead of ws_wslay_open(). */
+void ws_wslay_open_upgraded(struct ws_wslay_conn *c, void *user);
+
 /* The socket has input. Push mode (io->recv NULL): buf/len are the bytes
  * the framework read, and len 0 (buf NULL or not) means EOF. Pull mode:
  * pass NULL/0 and the glue reads through io->recv until EAGAIN or a

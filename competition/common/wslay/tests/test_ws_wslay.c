@@ -1,7 +1,8 @@
 /* Unit tests of the wslay glue (ws_wslay.c) through a
  * fake socket: exact output bytes for coalesced, byte-at-a-time and every
  * two-piece split of the input; fail-fast close codes; idle context release
- * only at message boundaries; backpressure; shutdown; handshake deadline. */
+ * only at message boundaries; backpressure; shutdown; a connection upgraded
+ * by the framework; handshake deadline. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,6 +419,48 @@ static void test_close_all(void)
     CHECK(expired == 4);
 }
 
+/* A connection the framework upgraded itself: no 101 from the glue, no
+ * context until a frame byte, the same echoes, idle release and close. */
+static void test_open_upgraded(void)
+{
+    struct ws_wslay_conn c;
+    reset_out();
+    expired = 0;
+    uint64_t upgraded = ws_wslay_stats()->upgraded;
+    ws_wslay_open_upgraded(&c, &c);
+    CHECK(ws_wslay_stats()->upgraded == upgraded + 1);
+    CHECK(c.ctx == NULL && ws_wslay_want_read(&c) && !ws_wslay_want_write(&c));
+    tick_for(5200); /* longer than the handshake deadline: nothing expires */
+    CHECK(expired == 0 && out_len == 0);
+
+    in.n = 0;
+    put_client_frame(&in, true, WS_OP_TEXT, "Hello", 5);
+    put_client_frame(&in, true, WS_OP_PING, "p", 1);
+    for (size_t i = 0; i < in.n; i++) /* byte at a time */
+        CHECK(ws_wslay_input(&c, in.p + i, 1) == WS_WSLAY_OK);
+    CHECK(c.ctx != NULL);
+    want.n = 0;
+    put_server_frame(&want, WS_OP_TEXT, "Hello", 5);
+    put_server_frame(&want, WS_OP_PONG, "p", 1);
+    CHECK(out_len == want.n && memcmp(out, want.p, want.n) == 0);
+    tick_for(2200);
+    CHECK(c.ctx == NULL); /* quiet at a boundary: released */
+
+    in.n = 0;
+    put_client_frame(&in, true, WS_OP_CLOSE, "\x03\xe8", 2);
+    CHECK(ws_wslay_input(&c, in.p, in.n) == WS_WSLAY_OK);
+    put_server_frame(&want, WS_OP_CLOSE, "\x03\xe8", 2);
+    CHECK(out_len == want.n && memcmp(out, want.p, want.n) == 0);
+    CHECK(shutdowns == 1);
+    CHECK(ws_wslay_input(&c, in.p, 0) == WS_WSLAY_CLOSE); /* peer's FIN */
+    ws_wslay_release(&c);
+
+    /* Shutdown reaches an upgraded connection that never sent a byte. */
+    ws_wslay_open_upgraded(&c, &c);
+    ws_wslay_close_all(on_expire);
+    CHECK(expired == 1);
+}
+
 static void test_handshake_deadline(void)
 {
     setup(1u << 20, 300);
@@ -442,6 +485,7 @@ int main(void)
     test_idle_release();
     test_backpressure();
     test_close_all();
+    test_open_upgraded();
     test_handshake_deadline();
     return check_done("test_ws_wslay");
 }
