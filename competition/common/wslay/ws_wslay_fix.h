@@ -1,7 +1,5 @@
-/* What wslay 1.1.1 gets wrong, as two rules, applied the same way by every
- * server built on it: the glue (ws_wslay.c), which feeds wslay itself, and
- * the frame guard (ws_wslay_guard.c), for a framework such as h2o that owns
- * wslay's context and only lets us filter the bytes in front of it.
+/* What wslay 1.1.1 gets wrong, as two rules, applied by the glue
+ * (ws_wslay.c), which feeds wslay itself, for every server built on it.
  *  - wslay's frame layer meets a fragmented or over-long control frame, a
  *    reserved bit or opcode, an unmasked frame or a non-minimal length by
  *    failing the whole receive call: the server then drops the socket

@@ -1,5 +1,5 @@
 # What a contestant built on wslay adds to contestant.mk (include it after):
-# the glue, the frame guard and their rules from this folder, and wslay.
+# the glue and its rules from this folder, and wslay.
 WSLAY_GLUE := $(KIT)/competition/common/wslay
 override CFLAGS += -I$(WSLAY_GLUE)
 LDLIBS := $(WSLAY_GLUE)/$(BUILD)/libwswslay.a $(LDLIBS) -lwslay

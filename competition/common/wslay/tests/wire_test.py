@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Wire-level checks of a running server whose framework drives wslay behind
-the frame guard (c-h2o): exact close codes, handshake refusals,
-byte-at-a-time delivery. Usage: guard_test.py PORT [MAX_MESSAGE]
+"""Wire-level checks of a running server on the wslay glue (c-h2o): exact
+close codes, handshake refusals, byte-at-a-time delivery.
+Usage: wire_test.py PORT [MAX_MESSAGE]
 (MAX_MESSAGE: the server's --max-message, default 16 MiB). Waits up to 5 s
 for the server to listen. Exits non-zero if a check failed and says which."""
 import os
@@ -32,7 +32,7 @@ def wait_listening(deadline_s=5.0):
             return
         except OSError:
             if time.monotonic() > end:
-                sys.exit("guard_test: nothing listens on port %d" % PORT)
+                sys.exit("wire_test: nothing listens on port %d" % PORT)
             time.sleep(0.05)
 
 
