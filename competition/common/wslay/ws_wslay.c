@@ -419,9 +419,7 @@ static int feed(struct ws_wslay_conn *c, const uint8_t *buf, size_t len)
             stats.closed_other++;
         return WS_WSLAY_CLOSE;
     }
-    if (c->flags & (F_FAIL_PROTO | F_FAIL_BIG))
-        fail(c->ctx, c->flags & F_FAIL_BIG ? WS_CLOSE_TOO_BIG : WS_CLOSE_PROTOCOL);
-    return flush(c);
+    return flush(c); /* and fails the connection once its echoes are out */
 }
 
 static int flush(struct ws_wslay_conn *c)
@@ -431,6 +429,16 @@ static int flush(struct ws_wslay_conn *c)
     c->deadline_ms = tick_ms + IDLE_MS; /* open: when the context may go */
     if (wslay_event_send(c->ctx) != 0)
         return write_failed();
+    if ((c->flags & (F_FAIL_PROTO | F_FAIL_BIG)) && wslay_event_get_read_enabled(c->ctx) &&
+        !wslay_event_want_write(c->ctx)) {
+        /* A refused header fails the connection, but only now: wslay puts
+         * its close ahead of echoes still queued and drops them, so the
+         * messages before the bad frame get their echoes first (RFC 6455
+         * 7.1.7 fails the connection, it does not undo what came before). */
+        fail(c->ctx, c->flags & F_FAIL_BIG ? WS_CLOSE_TOO_BIG : WS_CLOSE_PROTOCOL);
+        if (wslay_event_send(c->ctx) != 0)
+            return write_failed();
+    }
     if ((c->flags & F_CLOSE_HELD) && c->payload_left == 0 &&
         !wslay_event_want_write(c->ctx)) {
         /* The echoes before it are out: now wslay may see the close. */

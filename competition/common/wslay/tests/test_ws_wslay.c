@@ -299,6 +299,34 @@ static size_t upgrade(struct ws_wslay_conn *c)
     return check_101();
 }
 
+/* A message, then a frame to refuse, in one read or split anywhere: the
+ * message is echoed before the close 1002, never dropped for it (the
+ * conformance harness's cases 3.2 and 4.1.3: RSV2, a reserved opcode). */
+static void test_echo_before_fail(void)
+{
+    static struct bytes frames;
+    const char *bad[] = {"\xa1\x80\x01\x02\x03\x04", "\x85\x80\x01\x02\x03\x04"};
+    for (size_t b = 0; b < 2; b++) {
+        frames.n = 0;
+        put_client_frame(&frames, true, WS_OP_TEXT, "Hello", 5);
+        put(&frames, bad[b], 6);
+        want.n = 0;
+        put_server_frame(&want, WS_OP_TEXT, "Hello", 5);
+        put(&want, "\x88\x02\x03\xea", 4);
+        for (size_t at = 1; at <= frames.n; at++) { /* at = n: one read */
+            struct ws_wslay_conn c;
+            size_t head = upgrade(&c);
+            CHECK(ws_wslay_input(&c, frames.p, at) == WS_WSLAY_OK);
+            if (at < frames.n) /* (an empty input is the peer's FIN) */
+                CHECK(ws_wslay_input(&c, frames.p + at, frames.n - at) == WS_WSLAY_OK);
+            CHECK(out_len - head == want.n && memcmp(out + head, want.p, want.n) == 0,
+                  "bad frame %zu, split at %zu: %zu bytes out, want %zu", b, at, out_len - head, want.n);
+            CHECK(shutdowns == 1);
+            ws_wslay_release(&c);
+        }
+    }
+}
+
 /* Feeds n bytes of in to c; they must be echoed as frame op with payload p. */
 static void feed_expect(struct ws_wslay_conn *c, size_t n, uint8_t op, const char *p)
 {
@@ -482,6 +510,7 @@ int main(void)
     setup(1u << 20, 5000);
     test_echo_any_split();
     test_fail_fast();
+    test_echo_before_fail();
     test_idle_release();
     test_backpressure();
     test_close_all();
