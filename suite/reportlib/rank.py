@@ -1,6 +1,7 @@
 """The leaderboard: one headline figure per track, its median and spread
-over the repeats, the best contestant marked, no ranking claimed where
-spreads overlap, and each server's ratio to the reference servers."""
+over the repeats, every pair of contestants whose spreads do not overlap
+ordered and no pair whose spreads overlap, and each server's ratio to the
+reference servers."""
 
 import statistics
 
@@ -102,27 +103,33 @@ def entries(groups, key):
 
 
 def ranks(entries_, key):
-    """{server: (rank, tied)} of the contestants with this figure, best
-    median first. A contestant whose spread (min-max over its repeats)
-    overlaps the spread of the contestants at the rank ahead of it shares
-    that rank: a tie, not a ranking. Ranks count the servers ahead (1, 2, 2,
-    4). References are not ranked."""
+    """{server: (rank, tied)} of the contestants with this figure. A
+    contestant's rank is 1 + the number of contestants whose whole spread
+    (min-max over its repeats) is better than its own: an order is claimed
+    only between spreads that do not overlap, and every such pair is
+    ordered. tied: its spread overlaps another contestant's (overlaps()),
+    so no order is claimed between those two. Overlaps need not chain: A
+    may tie with B and B with C while A is ahead of C. References are not
+    ranked."""
     way = better(key)
     cands = [e for e in entries_ if e.ok and e.kind == "contestant"]
     if not cands or way is None:
         return {}
-    cands.sort(key=lambda e: e.median, reverse=(way == "high"))
-    out, tier, lo, hi = {}, [], None, None
-    for pos, e in enumerate(cands):
-        if tier and e.lo <= hi and lo <= e.hi:
-            tier.append(e)
-            lo, hi = min(lo, e.lo), max(hi, e.hi)
-        else:
-            tier = [e]
-            lo, hi, at = e.lo, e.hi, pos + 1
-        for t in tier:
-            out[t.server] = (at, len(tier) > 1)
-    return out
+    over = overlaps(cands, way)
+    return {e.server: (1 + sum(1 for o in cands if ahead(o, e, way)), bool(over[e.server]))
+            for e in cands}
+
+
+def ahead(a, b, way):
+    """Whether a's whole spread is better than b's."""
+    return a.hi < b.lo if way == "low" else a.lo > b.hi
+
+
+def overlaps(cands, way):
+    """{server: the other contestants whose spread overlaps its own}."""
+    return {e.server: [o.server for o in cands
+                       if o is not e and not ahead(o, e, way) and not ahead(e, o, way)]
+            for e in cands}
 
 
 def rank_text(r):

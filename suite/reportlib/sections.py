@@ -71,13 +71,30 @@ def count_cell(g, num, den):
 
 def overlap_notes(title, entries, key):
     """Where the ranks are ties, and where one run gave no spread (references
-    are not ranked, so not named)."""
+    are not ranked, so not named). Contestants that all overlap one another
+    and no one else tie at one rank; any other overlap is named pair by pair."""
     notes = []
     ranks = rank.ranks(entries, key)
-    for at in sorted(set(r for r, tied in ranks.values() if tied)):
-        names = sorted(s for s, (r, _) in ranks.items() if r == at)
-        notes.append("%s: %s tie at #%d: their spreads over the repeats (min-max) overlap, "
-                     "so no ranking is claimed between them." % (title, join(names), at))
+    cands = [e for e in entries if e.server in ranks]
+    over = rank.overlaps(cands, fmt.better(key)) if cands else {}
+    said, pairs = set(), set()
+    for server in sorted(ranks, key=lambda s: (ranks[s][0], s)):
+        if not over[server] or server in said:
+            continue
+        group = sorted([server] + over[server])
+        if all(sorted([s] + over[s]) == group for s in group):
+            said.update(group)
+            notes.append("%s: %s tie at #%d: their spreads over the repeats (min-max) "
+                         "overlap, so no ranking is claimed between them."
+                         % (title, join(group), ranks[server][0]))
+            continue
+        others = [o for o in over[server] if (o, server) not in pairs]
+        pairs.update((server, o) for o in others)
+        if others:
+            notes.append("%s: %s (#%d) overlaps %s: no ranking is claimed between them; "
+                         "a rank counts only the contestants whose whole spread is better."
+                         % (title, server, ranks[server][0],
+                            join("%s (#%d)" % (o, ranks[o][0]) for o in others)))
     single = sorted(e.server for e in entries if e.kind == "contestant" and e.n == 1)
     if len(single) > 1:
         notes.append("%s: one run each for %s: no spread to rank by; the order of their "
@@ -154,9 +171,10 @@ def leaderboard(groups, steady, cvs):
               doc.Table(["server"] + [c.title for c in cols] + ["flags"], rows, "leaderboard")]
     refs = any(kind == "reference" for _, kind in servers)
     notes = ["Each cell: the contestant's rank in the track, the median over the repeats, the "
-             "min-max spread below it (in brackets in the Markdown files)%s. Contestants whose "
-             "spreads overlap share a rank (\u201ctie\u201d): no ranking is claimed between "
-             "them.%s" % ((", then its ratio to the references", " References (shaded, below) "
+             "min-max spread below it (in brackets in the Markdown files)%s. A rank is 1 + the "
+             "number of contestants whose whole spread is better; \u201ctie\u201d marks a "
+             "spread that overlaps another contestant's, and no ranking is claimed between "
+             "those two (named below).%s" % ((", then its ratio to the references", " References (shaded, below) "
                            "are not ranked.") if refs else ("", ""))]
     if refs:
         notes.append(RATIO_NOTE)

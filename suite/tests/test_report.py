@@ -515,6 +515,7 @@ def main():
         check_second_methods(tmp)
         check_noise_verdict(tmp)
         check_c10k_floor(tmp)
+    check_rank_chain()
     print("%s: %d failure(s)" % (__file__, failures))
     return 1 if failures else 0
 
@@ -671,6 +672,39 @@ def check_pages_and_errors(tmp):
     os.remove(os.path.join(root, "corrupt.db"))
     p = subprocess.run([REPORT], capture_output=True, text=True)
     check(p.returncode == 2 and "usage" in p.stderr, "no arguments: usage, exit 2")
+
+
+
+
+def check_rank_chain():
+    """Overlaps that chain: a (1-2) overlaps b (1.5-3.5), b overlaps c (3-4),
+    a is wholly ahead of c; d (5-6) is behind all. Lower is better. Every
+    pair whose spreads do not overlap is ordered; no overlapping pair is."""
+    sys.path.insert(0, os.path.join(HERE, ".."))
+    from reportlib import rank, sections
+
+    class E:
+        def __init__(self, server, lo, hi):
+            self.server, self.lo, self.hi, self.median = server, lo, hi, (lo + hi) / 2
+            self.kind, self.ok, self.n = "contestant", True, 3
+
+    es = [E("a", 1, 2), E("b", 1.5, 3.5), E("c", 3, 4), E("d", 5, 6)]
+    key = "latency_p99_us"
+    got = rank.ranks(es, key)
+    want = {"a": (1, True), "b": (1, True), "c": (2, True), "d": (4, False)}
+    check(got == want, "ranks: a chain of overlaps orders a before c, d last %s (got %s)"
+          % (want, got))
+    notes = sections.overlap_notes("t", es, key)
+    check(notes == ["t: a (#1) overlaps b (#1): no ranking is claimed between them; a rank "
+                    "counts only the contestants whose whole spread is better.",
+                    "t: b (#1) overlaps c (#2): no ranking is claimed between them; a rank "
+                    "counts only the contestants whose whole spread is better."],
+          "notes: each overlapping pair named once (got %s)" % notes)
+    es.append(E("e", 5.5, 7))
+    notes = sections.overlap_notes("t", es, key)
+    check(notes[-1] == "t: d and e tie at #4: their spreads over the repeats (min-max) "
+          "overlap, so no ranking is claimed between them.",
+          "notes: a group that overlaps only itself ties at one rank (got %s)" % notes[-1])
 
 
 sys.exit(main())
