@@ -38,7 +38,9 @@ void fig_check_noisy(struct figures *fs, const char *name, const char *method, d
     struct fig_check *c = &fs->checks[fs->n_checks++];
     *c = (struct fig_check){.figure = name, .method = method, .value = v, .second = second,
                             .noise = noise, .second_noise = second_noise};
-    bool in_noise = fabs(v) <= noise && fabs(second) <= second_noise;   /* false on NAN */
+    /* A growth at or below its noise, a negative one too (the server shrank), is
+     * nothing measured (the report's "< noise"). False on NAN. */
+    bool in_noise = v <= noise && second <= second_noise;
     c->agree = isnan(v) || in_noise ? -1 : fabs(second - v) <= FIG_CHECK_TOLERANCE * fabs(v);
 }
 

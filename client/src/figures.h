@@ -75,8 +75,8 @@ double fig_get(const struct figures *fs, const char *name);
  * then nothing is recorded). */
 void fig_check(struct figures *fs, const char *name, const char *method, double second);
 /* The same for figures with a noise floor: when both the figure and the
- * second value are within their noise (NOISE, SECOND_NOISE), their
- * difference is noise too, and the verdict is "cannot tell". */
+ * second value are at or below their noise (NOISE, SECOND_NOISE; a negative
+ * growth too), their difference is noise too, and the verdict is "cannot tell". */
 void fig_check_noisy(struct figures *fs, const char *name, const char *method, double second,
                      double noise, double second_noise);
 /* The sample taken before the first connection (second 0), or NULL in a
