@@ -146,11 +146,6 @@ def rank_mark(r):
     return ("tie #%d " if r[1] else "#%d ") % r[0]
 
 
-def best(entries_, key):
-    """The contestants at rank 1 (more than one: a tie)."""
-    return sorted(s for s, (r, _) in ranks(entries_, key).items() if r == 1)
-
-
 def yardstick(g):
     """Whether ratios may be taken to this group: a reference, not the raw
     TCP echo in a track where it is the floor."""
